@@ -1,0 +1,64 @@
+/**
+ * mesh/client: how a process dials another mesh service. The mode comes from
+ * MEDIAMESH_MESH_MODE:
+ *  - proxyless (default): `xds:///<service>` through @grpc/grpc-js-xds, bootstrap from
+ *    GRPC_XDS_BOOTSTRAP / GRPC_XDS_BOOTSTRAP_CONFIG (written by the launcher);
+ *  - envoy: the local Envoy's outbound listener (MEDIAMESH_ENVOY_OUTBOUND, default
+ *    127.0.0.1:15001) with the service name as :authority;
+ *  - direct: MEDIAMESH_DIRECT_<SERVICE>=host:port (tests of a single service).
+ * Interim version (foundation): the control-plane issue completes the bootstrap handling.
+ */
+import * as grpc from '@grpc/grpc-js';
+
+export type MeshMode = 'proxyless' | 'envoy' | 'direct';
+
+/** A ts-proto grpc-js client constructor. */
+export type ClientConstructor<T> = new (address: string, credentials: grpc.ChannelCredentials, options?: Partial<grpc.ClientOptions>) => T;
+
+export interface MeshClientOptions {
+  mode?: MeshMode;
+  env?: Record<string, string | undefined>;
+  channelOptions?: Partial<grpc.ClientOptions>;
+}
+
+let xdsRegistered = false;
+
+/** targetFor returns the dial target and channel options for a mesh service. */
+export function targetFor(service: string, opts: MeshClientOptions = {}): { target: string; options: Partial<grpc.ClientOptions> } {
+  const env = opts.env ?? process.env;
+  const mode = opts.mode ?? ((env.MEDIAMESH_MESH_MODE as MeshMode | undefined) || 'proxyless');
+  const maxBytes = 64 * 1024 * 1024;
+  const base: Partial<grpc.ClientOptions> = {
+    'grpc.max_receive_message_length': maxBytes,
+    'grpc.max_send_message_length': maxBytes,
+    ...opts.channelOptions,
+  };
+  switch (mode) {
+    case 'direct': {
+      const key = `MEDIAMESH_DIRECT_${service.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+      const addr = env[key];
+      if (!addr) throw new Error(`${key} is not set: direct mode needs the address of service "${service}"`);
+      return { target: addr, options: base };
+    }
+    case 'envoy': {
+      const outbound = env.MEDIAMESH_ENVOY_OUTBOUND || '127.0.0.1:15001';
+      return { target: outbound, options: { ...base, 'grpc.default_authority': service } };
+    }
+    case 'proxyless': {
+      if (!xdsRegistered) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        require('@grpc/grpc-js-xds').register();
+        xdsRegistered = true;
+      }
+      return { target: `xds:///${service}`, options: base };
+    }
+    default:
+      throw new Error(`MEDIAMESH_MESH_MODE: unknown mode ${String(mode)}`);
+  }
+}
+
+/** createMeshClient makes a generated client dialling a mesh service. */
+export function createMeshClient<T>(Client: ClientConstructor<T>, service: string, opts: MeshClientOptions = {}): T {
+  const { target, options } = targetFor(service, opts);
+  return new Client(target, grpc.credentials.createInsecure(), options);
+}
