@@ -1,0 +1,69 @@
+/**
+ * The `mediamesh` CLI dispatcher: `mediamesh <command> [args]`. Commands live one per
+ * file in ./commands; `mediamesh --help` lists them, `mediamesh <command> --help` shows one.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UsageError, type Command } from './command';
+
+const commandsDir = path.join(__dirname, 'commands');
+
+function listCommands(): string[] {
+  return fs
+    .readdirSync(commandsDir)
+    .filter((f) => /\.(js|ts)$/.test(f) && !/\.(spec|test|d)\.(js|ts)$/.test(f))
+    .map((f) => f.replace(/\.(js|ts)$/, ''))
+    .filter((v, i, a) => a.indexOf(v) === i)
+    .sort();
+}
+
+function load(name: string): Command | undefined {
+  if (!/^[a-z][a-z0-9-]*$/.test(name) || !listCommands().includes(name)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require(path.join(commandsDir, name)) as { command: Command }).command;
+}
+
+function help(): string {
+  const lines = ['usage: mediamesh <command> [options]', '', 'commands:'];
+  for (const name of listCommands()) lines.push(`  ${name.padEnd(16)} ${load(name)?.summary ?? ''}`);
+  lines.push('', 'Run `mediamesh <command> --help` for a command\'s options.');
+  return lines.join('\n');
+}
+
+/** main runs the CLI and resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help() + '\n');
+    return name ? 0 : 2;
+  }
+  const cmd = load(name);
+  if (!cmd) {
+    process.stderr.write(`mediamesh: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(cmd.usage.trimEnd() + '\n');
+    return 0;
+  }
+  try {
+    return await cmd.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`mediamesh ${name}: ${err.message}\n\n${cmd.usage.trimEnd()}\n`);
+      return 2;
+    }
+    process.stderr.write(`mediamesh ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err) => {
+      process.stderr.write(String(err?.stack ?? err) + '\n');
+      process.exitCode = 1;
+    },
+  );
+}
