@@ -81,7 +81,7 @@ export async function runService<S extends Record<string, EnvSpec<unknown>>>(
   const cleanup = await def.register(server, { runtime, config, instanceId, log, shutdownSignal: shutdownController.signal });
   const health = new HealthImplementation({ '': 'NOT_SERVING', ...Object.fromEntries(def.protoServices.map((s) => [s, 'NOT_SERVING'])) });
   health.addToServer(server);
-  if (runtime.reflection) new ReflectionService(loadProtos(def.protoFiles)).addToServer(server);
+  if (runtime.reflection && def.protoFiles.length > 0) new ReflectionService(loadProtos(def.protoFiles)).addToServer(server);
 
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${runtime.host}:${runtime.port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
