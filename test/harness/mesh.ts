@@ -1,0 +1,217 @@
+/**
+ * startMesh: the whole mesh on 127.0.0.1 from dist/ — real ZooKeeper, Jaeger (when built),
+ * the control plane, storage, image ×N, video and the gateway — for end-to-end tests,
+ * chaos runs and `npm start` (mesh/cli/commands/up.ts). Everything started is stopped by stop().
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { freePort } from './ports';
+import { startService, type StartedService } from './process';
+import { startZooKeeper, type ZooKeeperServer } from './zookeeper';
+
+/** ImageInstanceSpec places one image instance (canary versions, zones). */
+export interface InstanceSpec {
+  version?: string;
+  zone?: string;
+  instanceId?: string;
+  weight?: number;
+  env?: Record<string, string>;
+}
+
+export interface MeshOptions {
+  /** MEDIAMESH_HOME (storage data, bootstrap files); default a temp dir removed on stop. */
+  home?: string;
+  images?: number | InstanceSpec[];
+  video?: boolean;
+  gateway?: boolean;
+  gatewayPort?: number;
+  xdsPort?: number;
+  zkPort?: number;
+  /** ZooKeeper data dir to keep between runs (default a temp dir). */
+  zkDataDir?: string;
+  /** Start Jaeger and export traces to it: true (must work), false, or 'if-available'. */
+  jaeger?: boolean | 'if-available';
+  adminToken?: string;
+  /** MEDIAMESH_SIGNING_KEYS for the gateway, "ak:sk[,ak2:sk2]". */
+  signingKeys?: string;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Echo children's output (debugging). */
+  echo?: boolean;
+}
+
+export interface JaegerHandle {
+  readonly uiUrl: string;
+  readonly otlpHttpUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface LocalMesh {
+  readonly home: string;
+  readonly zk: ZooKeeperServer;
+  readonly jaeger?: JaegerHandle;
+  readonly controlPlane: StartedService & { statusPort?: number };
+  readonly storage: StartedService[];
+  readonly images: StartedService[];
+  readonly video: StartedService[];
+  readonly gateway?: StartedService & { url: string };
+  /** Path of an xDS bootstrap file outside proxyless clients can use (GRPC_XDS_BOOTSTRAP). */
+  readonly xdsBootstrap: string;
+  readonly adminToken: string;
+  /** Environment that points a process at this mesh (MEDIAMESH_ZK, MEDIAMESH_XDS_SERVER, OTEL_*). */
+  readonly env: Record<string, string>;
+  startInstance(service: 'image' | 'storage' | 'video', spec?: InstanceSpec): Promise<StartedService>;
+  startControlPlane(): Promise<StartedService>;
+  stop(): Promise<void>;
+}
+
+const ENTRY: Record<string, string> = {
+  'control-plane': 'mesh/control-plane/main.ts',
+  storage: 'services/storage/main.ts',
+  image: 'services/image/main.ts',
+  video: 'services/video/main.ts',
+  gateway: 'services/gateway/main.ts',
+};
+
+/** startMesh brings the mesh up; on any failure it stops what it started and rethrows. */
+export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
+  const ownHome = !opts.home;
+  const home = opts.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mediamesh-home-'));
+  fs.mkdirSync(home, { recursive: true });
+  const stoppers: (() => Promise<unknown>)[] = [];
+  const stopAll = async () => {
+    for (const s of stoppers.splice(0).reverse()) await s().catch(() => undefined);
+    if (ownHome) fs.rmSync(home, { recursive: true, force: true });
+  };
+  try {
+    const zk = await startZooKeeper({ port: opts.zkPort, dataDir: opts.zkDataDir });
+    stoppers.push(() => zk.stop());
+
+    let jaeger: JaegerHandle | undefined;
+    if (opts.jaeger) {
+      jaeger = await startJaegerIfBuilt(opts.jaeger === true);
+      if (jaeger) stoppers.push(() => jaeger!.stop());
+    }
+
+    const xdsPort = opts.xdsPort ?? (await freePort());
+    const adminToken = opts.adminToken ?? 'dev-admin-token';
+    const env: Record<string, string> = {
+      MEDIAMESH_ZK: zk.connectString,
+      MEDIAMESH_XDS_SERVER: `127.0.0.1:${xdsPort}`,
+      MEDIAMESH_HOME: home,
+      MEDIAMESH_ADMIN_TOKEN: adminToken,
+      MALLOC_ARENA_MAX: '2',
+      ...(jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl } : { OTEL_SDK_DISABLED: 'true' }),
+      ...opts.env,
+    };
+    const counters: Record<string, number> = {};
+    const launch = async (service: string, spec: InstanceSpec = {}, extra: Record<string, string> = {}) => {
+      counters[service] = (counters[service] ?? 0) + 1;
+      const svc = await startService(ENTRY[service], {
+        echo: opts.echo,
+        env: {
+          ...env,
+          MEDIAMESH_SERVICE_NAME: service,
+          MEDIAMESH_INSTANCE_ID: spec.instanceId ?? `${service}-${counters[service]}`,
+          ...(spec.version ? { MEDIAMESH_VERSION: spec.version } : {}),
+          ...(spec.zone ? { MEDIAMESH_ZONE: spec.zone } : {}),
+          ...(spec.weight ? { MEDIAMESH_WEIGHT: String(spec.weight) } : {}),
+          ...extra,
+          ...spec.env,
+        },
+      });
+      stoppers.push(() => svc.stop());
+      return svc;
+    };
+
+    const startControlPlane = async () => {
+      const cp = await launch('control-plane', {}, { MEDIAMESH_XDS_PORT: String(xdsPort), MEDIAMESH_CP_STATUS_PORT: '0' });
+      const line = cp.logs.find((l) => l.event === 'serving');
+      return Object.assign(cp, { statusPort: line?.statusPort ? Number(line.statusPort) : undefined });
+    };
+    const controlPlane = await startControlPlane();
+
+    const xdsBootstrap = path.join(home, 'xds-bootstrap.json');
+    fs.writeFileSync(xdsBootstrap, JSON.stringify(outsideBootstrap(xdsPort), null, 2) + '\n');
+
+    const storage = [await launch('storage')];
+    const imageSpecs: InstanceSpec[] = Array.isArray(opts.images)
+      ? opts.images
+      : Array.from({ length: opts.images ?? 2 }, () => ({}));
+    const images = await Promise.all(imageSpecs.map((s) => launch('image', s)));
+    const video = opts.video === false ? [] : [await launch('video')];
+    let gateway: (StartedService & { url: string }) | undefined;
+    if (opts.gateway !== false) {
+      const port = opts.gatewayPort ?? (await freePort());
+      const gw = await launch('gateway', {}, {
+        MEDIAMESH_GATEWAY_PORT: String(port),
+        ...(opts.signingKeys ? { MEDIAMESH_SIGNING_KEYS: opts.signingKeys } : {}),
+      });
+      gateway = Object.assign(gw, { url: `http://127.0.0.1:${gw.port}` });
+      await waitReady(`${gateway.url}/readyz`);
+    }
+    return {
+      home,
+      zk,
+      jaeger,
+      controlPlane,
+      storage,
+      images,
+      video,
+      gateway,
+      xdsBootstrap,
+      adminToken,
+      env,
+      startInstance: async (service, spec) => {
+        const svc = await launch(service, spec);
+        (service === 'image' ? images : service === 'video' ? video : storage).push(svc);
+        return svc;
+      },
+      startControlPlane,
+      stop: stopAll,
+    };
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}
+
+/** outsideBootstrap is the grpc-js-xds bootstrap an outside proxyless client uses. */
+export function outsideBootstrap(xdsPort: number, nodeId = 'outside-client'): object {
+  return {
+    xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
+    node: { id: nodeId, cluster: 'outside', locality: { zone: 'zone-a' }, metadata: { MESH_ROLE: 'proxyless' } },
+  };
+}
+
+async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+async function startJaegerIfBuilt(required: boolean): Promise<JaegerHandle | undefined> {
+  let mod: { jaegerBinary?: () => string | undefined; startJaeger?: () => Promise<JaegerHandle> } | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require('./jaeger');
+  } catch {
+    mod = undefined;
+  }
+  if (!mod?.startJaeger || !mod.jaegerBinary?.()) {
+    if (required) throw new Error('Jaeger is not built: run `bash scripts/jaeger-build.sh`');
+    return undefined;
+  }
+  return mod.startJaeger();
+}
