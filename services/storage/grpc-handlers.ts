@@ -1,0 +1,135 @@
+/**
+ * createStorageHandlers: the StorageService gRPC implementation over a StorageBackend.
+ * Handlers translate messages and stream bytes with backpressure; every rule lives in
+ * the backend, every failure leaves as a MeshError status.
+ */
+import { once } from 'node:events';
+import type * as grpc from '@grpc/grpc-js';
+import {
+  BucketVisibility,
+  type Bucket,
+  type GetObjectResponse,
+  type ObjectInfo,
+  type PutObjectRequest,
+  type StorageServiceServer,
+} from '../../generated/mediamesh/storage/v1/storage';
+import { MeshError, Status, type Logger } from '../runtime';
+import type { BucketSpec, ObjectMeta, StorageBackend, Visibility } from './backend';
+import { CONTENT_TYPE_RE } from './content-type';
+import { invalidRequest } from './errors';
+
+/** toObjectInfo converts backend metadata to the wire message. */
+export function toObjectInfo(m: ObjectMeta): ObjectInfo {
+  const ms = m.lastModified.getTime();
+  return { bucket: m.bucket, key: m.key, size: m.size, etag: m.etag, contentType: m.contentType, lastModified: { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 } };
+}
+
+const toWireBucket = (b: BucketSpec): Bucket => ({
+  name: b.name,
+  visibility: b.visibility === 'private' ? BucketVisibility.BUCKET_VISIBILITY_PRIVATE : BucketVisibility.BUCKET_VISIBILITY_PUBLIC,
+});
+
+function fromWireVisibility(v: BucketVisibility): Visibility {
+  if (v === BucketVisibility.BUCKET_VISIBILITY_PRIVATE) return 'private';
+  if (v === BucketVisibility.BUCKET_VISIBILITY_PUBLIC || v === BucketVisibility.BUCKET_VISIBILITY_UNSPECIFIED) return 'public';
+  throw invalidRequest(`bucket.visibility: unknown value ${v}`);
+}
+
+/** createStorageHandlers binds the service methods to a backend. */
+export function createStorageHandlers(backend: StorageBackend, log: Logger): StorageServiceServer {
+  /** unary wraps a promise-returning handler into grpc-js's callback shape. */
+  const unary =
+    <Req, Res>(name: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
+    (call, callback) => {
+      fn(call.request).then(
+        (res) => callback(null, res),
+        (err) => callback(report(log, name, err).toServiceError()),
+      );
+    };
+
+  return {
+    putObject(call, callback) {
+      uploadFrom(call)
+        .then(({ header, chunks }) => backend.putObject(header.bucket, header.key, header.contentType, chunks))
+        .then(
+          (meta) => callback(null, { info: toObjectInfo(meta) }),
+          (err) => callback(report(log, 'PutObject', err).toServiceError()),
+        );
+    },
+
+    getObject(call) {
+      let aborted = false;
+      call.on('cancelled', () => (aborted = true));
+      const { bucket, key, range } = call.request;
+      (async () => {
+        const reader = await backend.openObject(bucket, key, range && { offset: range.offset, length: range.length });
+        call.on('cancelled', () => reader.body.destroy());
+        const head: GetObjectResponse = { part: { $case: 'head', value: { info: toObjectInfo(reader.meta), range: reader.range } } };
+        if (aborted) return reader.body.destroy();
+        if (!call.write(head)) await once(call, 'drain');
+        for await (const chunk of reader.body) {
+          if (aborted) break;
+          if (!call.write({ part: { $case: 'chunk', value: chunk as Buffer } })) await once(call, 'drain');
+        }
+        call.end();
+      })().catch((err) => {
+        if (!aborted) call.emit('error', report(log, 'GetObject', err).toServiceError());
+      });
+    },
+
+    statObject: unary('StatObject', async (req) => {
+      const info = await backend.statObject(req.bucket, req.key);
+      const bucket = await backend.getBucket(req.bucket);
+      return { info: toObjectInfo(info), visibility: toWireBucket(bucket).visibility };
+    }),
+
+    listObjects: unary('ListObjects', async (req) => {
+      const page = await backend.listObjects(req.bucket, { prefix: req.prefix, limit: req.limit || 100, marker: req.marker });
+      return { objects: page.objects.map(toObjectInfo), nextMarker: page.nextMarker };
+    }),
+
+    deleteObject: unary('DeleteObject', async (req) => {
+      await backend.deleteObject(req.bucket, req.key);
+      return {};
+    }),
+
+    createBucket: unary('CreateBucket', async (req) => {
+      if (!req.bucket) throw invalidRequest('bucket: required');
+      const created = await backend.createBucket({ name: req.bucket.name, visibility: fromWireVisibility(req.bucket.visibility) });
+      return { bucket: toWireBucket(created) };
+    }),
+
+    listBuckets: unary('ListBuckets', async () => ({ buckets: (await backend.listBuckets()).map(toWireBucket) })),
+  };
+}
+
+/**
+ * uploadFrom reads the header message of an upload stream and returns the rest as an
+ * async iterable of chunks; iterating it pulls from the call, so a slow disk slows the
+ * sender through HTTP/2 flow control instead of buffering.
+ */
+async function uploadFrom(call: grpc.ServerReadableStream<PutObjectRequest, unknown>) {
+  const it = call[Symbol.asyncIterator]() as AsyncIterator<PutObjectRequest>;
+  const first = await it.next();
+  if (first.done || first.value.part?.$case !== 'header') throw invalidRequest('PutObject: the first message must be the header');
+  const header = first.value.part.value;
+  if (header.contentType && !CONTENT_TYPE_RE.test(header.contentType)) throw invalidRequest(`content_type: ${JSON.stringify(header.contentType.slice(0, 100))} is not a MIME type`);
+  async function* chunks(): AsyncGenerator<Uint8Array> {
+    for (;;) {
+      const next = await it.next();
+      // A cancelled upload may end the stream early: never commit the truncated bytes.
+      if (call.cancelled) throw new MeshError(Status.CANCELLED, 'upload cancelled by the client');
+      if (next.done) return;
+      const part = next.value.part;
+      if (part?.$case !== 'chunk') throw invalidRequest('PutObject: only chunks may follow the header');
+      yield part.value;
+    }
+  }
+  return { header, chunks: chunks() };
+}
+
+function report(log: Logger, method: string, err: unknown): MeshError {
+  const e = MeshError.from(err);
+  if (e.shouldReport) log.error(`${method} failed`, { err: err instanceof Error ? err.stack : String(err) });
+  return e;
+}

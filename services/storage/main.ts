@@ -1,0 +1,5 @@
+/** The storage service process: `node dist/services/storage/main.js`. */
+import { runMain } from '../runtime';
+import { storageService } from './definition';
+
+runMain(storageService);
