@@ -2,13 +2,17 @@
  * mesh/client: how a process dials another mesh service. The mode comes from
  * MEDIAMESH_MESH_MODE:
  *  - proxyless (default): `xds:///<service>` through @grpc/grpc-js-xds, bootstrap from
- *    GRPC_XDS_BOOTSTRAP / GRPC_XDS_BOOTSTRAP_CONFIG (written by the launcher);
+ *    GRPC_XDS_BOOTSTRAP / GRPC_XDS_BOOTSTRAP_CONFIG, or generated for this process from
+ *    MEDIAMESH_XDS_SERVER (host:port of the control plane; see bootstrap.ts);
  *  - envoy: the local Envoy's outbound listener (MEDIAMESH_ENVOY_OUTBOUND, default
  *    127.0.0.1:15001) with the service name as :authority;
  *  - direct: MEDIAMESH_DIRECT_<SERVICE>=host:port (tests of a single service).
- * Interim version (foundation): the control-plane issue completes the bootstrap handling.
  */
 import * as grpc from '@grpc/grpc-js';
+import { ensureProcessBootstrap } from './bootstrap';
+
+export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
+export type { BootstrapOptions } from './bootstrap';
 
 export type MeshMode = 'proxyless' | 'envoy' | 'direct';
 
@@ -46,6 +50,8 @@ export function targetFor(service: string, opts: MeshClientOptions = {}): { targ
     }
     case 'proxyless': {
       if (!xdsRegistered) {
+        // Before grpc-js-xds reads the bootstrap (once per process, at the first xds: channel).
+        ensureProcessBootstrap(env, process.env);
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         require('@grpc/grpc-js-xds').register();
         xdsRegistered = true;

@@ -1,0 +1,108 @@
+/**
+ * envoy-protos: Envoy's own API protos, loaded once from the `deps/` folder shipped inside
+ * @grpc/grpc-js-xds (no vendored copy of ours). One protobufjs Root serves three users:
+ * the ADS server (encoding resources into Any), the Envoy checker (field-by-field
+ * reflection) and the status dump (decoding Any back to JSON).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as protobuf from 'protobufjs';
+import { checkEnvoyObject } from '../envoy/schema-check';
+
+/** TYPE_URL holds the type URLs of every resource and typed config we emit. */
+export const TYPE_URL = {
+  listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
+  route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
+  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
+  endpoint: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
+  hcm: 'type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager',
+  router: 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Router',
+  fault: 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
+  otel: 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
+  httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+} as const;
+
+/** ENVOY_PROTO_FILES are the entry files; imports pull in the rest. */
+export const ENVOY_PROTO_FILES = [
+  'envoy/service/discovery/v3/ads.proto',
+  'envoy/config/listener/v3/listener.proto',
+  'envoy/config/route/v3/route.proto',
+  'envoy/config/cluster/v3/cluster.proto',
+  'envoy/config/endpoint/v3/endpoint.proto',
+  'envoy/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto',
+  'envoy/extensions/filters/http/router/v3/router.proto',
+  'envoy/extensions/filters/http/fault/v3/fault.proto',
+  'envoy/config/bootstrap/v3/bootstrap.proto',
+  'envoy/config/trace/v3/opentelemetry.proto',
+  'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+];
+
+/** envoyProtoDirs are the include directories inside grpc-js-xds's deps/. */
+export function envoyProtoDirs(): string[] {
+  const deps = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
+  const dirs = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => path.join(deps, d));
+  // google/protobuf/descriptor.proto (used by validate/annotations) ships with protobufjs.
+  dirs.push(path.dirname(require.resolve('protobufjs/package.json')));
+  return dirs;
+}
+
+let root: protobuf.Root | undefined;
+
+/** envoyRoot returns the shared protobufjs Root (keepCase: snake_case field names as in Envoy YAML). */
+export function envoyRoot(): protobuf.Root {
+  if (root) return root;
+  const dirs = envoyProtoDirs();
+  const r = new protobuf.Root();
+  r.resolvePath = (_origin, target) => {
+    for (const d of dirs) {
+      const p = path.join(d, target);
+      if (fs.existsSync(p)) return p;
+    }
+    return target;
+  };
+  r.loadSync(ENVOY_PROTO_FILES, { keepCase: true });
+  r.resolveAll();
+  root = r;
+  return r;
+}
+
+/** typeNameOf strips the type.googleapis.com/ prefix. */
+export function typeNameOf(typeUrl: string): string {
+  return typeUrl.slice(typeUrl.lastIndexOf('/') + 1);
+}
+
+/** lookupType returns the message type for a type URL, or undefined when Envoy's protos do not know it. */
+export function lookupType(typeUrl: string): protobuf.Type | undefined {
+  try {
+    return envoyRoot().lookupType(typeNameOf(typeUrl));
+  } catch {
+    return undefined;
+  }
+}
+
+/** AnyValue is google.protobuf.Any as proto-loader (keepCase, no json) encodes it. */
+export interface AnyValue {
+  readonly type_url: string;
+  readonly value: Buffer;
+}
+
+/**
+ * pack encodes a plain object (Envoy JSON shape, snake_case, nested Any as {'@type': …},
+ * durations as "1.5s") into an Any, after checkEnvoyObject has checked and converted it.
+ */
+export function pack(typeUrl: string, obj: Record<string, unknown>): AnyValue {
+  const T = lookupType(typeUrl);
+  if (!T) throw new Error(`unknown Envoy type ${typeUrl}`);
+  // Every resource goes through the field-by-field check: a typo fails here, not in a client.
+  const checked = checkEnvoyObject(typeUrl, obj);
+  if (!checked.ok) throw new Error(`${typeNameOf(typeUrl)} ${String(obj.name ?? obj.cluster_name ?? '')}: ${checked.errors.join('; ')}`);
+  return { type_url: typeUrl, value: Buffer.from(T.encode(T.fromObject(checked.value)).finish()) };
+}
+
+/** unpack decodes an Any back into JSON (for config dumps). */
+export function unpack(any: AnyValue): Record<string, unknown> {
+  const T = lookupType(any.type_url);
+  if (!T) return { '@type': any.type_url, undecodable: true };
+  const msg = T.decode(any.value);
+  return { '@type': any.type_url, ...T.toObject(msg, { enums: String, longs: Number, json: true, defaults: false }) };
+}

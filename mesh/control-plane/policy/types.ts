@@ -1,0 +1,60 @@
+/**
+ * ServicePolicy: the traffic policy of one mesh service, stored as JSON at
+ * /mediamesh/policy/<service> and seeded from YAML (deploy/mesh-policy.example.yaml).
+ * Field names are camelCase; durations are milliseconds; percentages 0–100.
+ */
+
+/** Subset: the instances of one version, and its share of traffic (canary). */
+export interface SubsetPolicy {
+  readonly version: string;
+  readonly weight: number;
+}
+
+/** HeaderRoute sends calls whose header matches to one version subset. */
+export interface HeaderRoute {
+  readonly header: string;
+  /** Exact value; absent = the header only has to be present. */
+  readonly exact?: string;
+  readonly version: string;
+}
+
+export interface RetryPolicy {
+  /** gRPC codes in grpc-js spelling: unavailable, cancelled, deadline-exceeded, internal, resource-exhausted. */
+  readonly on: readonly string[];
+  readonly attempts: number;
+  readonly backoffBaseMs?: number;
+  readonly backoffMaxMs?: number;
+}
+
+export interface FaultPolicy {
+  readonly delay?: { readonly ms: number; readonly percent: number };
+  readonly abort?: { readonly grpcStatus: number; readonly percent: number };
+  /** ISO time after which the fault is dropped. */
+  readonly expiresAt?: string;
+}
+
+export interface OutlierPolicy {
+  readonly intervalMs?: number;
+  readonly baseEjectionMs?: number;
+  readonly maxEjectionPercent?: number;
+  /** Eject an instance whose failure percentage is at or above this. */
+  readonly failurePercentThreshold?: number;
+  readonly minimumHosts?: number;
+  readonly requestVolume?: number;
+}
+
+export interface ServicePolicy {
+  readonly lb?: { readonly policy: 'round_robin' | 'ring_hash'; readonly hashHeader?: string };
+  readonly subsets?: readonly SubsetPolicy[];
+  readonly headerRoutes?: readonly HeaderRoute[];
+  readonly retry?: RetryPolicy;
+  readonly timeoutMs?: number;
+  readonly fault?: FaultPolicy;
+  readonly outlierDetection?: OutlierPolicy;
+  readonly circuitBreaker?: { readonly maxRequests: number };
+  /** Prefer instances in the caller's zone; other zones only when it has none healthy. */
+  readonly zonePreference?: boolean;
+}
+
+/** RETRY_CODES are the retry_on conditions gRPC clients honour. */
+export const RETRY_CODES = ['cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable'] as const;

@@ -1,0 +1,69 @@
+/**
+ * CDS translator: one EDS cluster per service and per version subset, carrying the
+ * service's lb policy, circuit breaker and outlier detection. Envoy sidecars also get
+ * HTTP/2 upstreams and a static cluster for their local app.
+ */
+import { TYPE_URL } from '../envoy-protos';
+import type { OutlierPolicy } from '../policy/types';
+import type { MeshChange, MeshState, NodeGroup, ServiceState, Translator } from '../types';
+import { duration, inboundClusterName, meshClusters } from './names';
+
+const HTTP2_OPTIONS = {
+  'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
+    '@type': TYPE_URL.httpProtocolOptions,
+    explicit_http_config: { http2_protocol_options: {} },
+  },
+};
+
+function outlier(o: OutlierPolicy): Record<string, unknown> {
+  // gRPC clients honour only success-rate and failure-percentage ejection; we use the latter.
+  return {
+    interval: duration(o.intervalMs ?? 1000),
+    base_ejection_time: duration(o.baseEjectionMs ?? 30_000),
+    max_ejection_percent: { value: o.maxEjectionPercent ?? 50 },
+    enforcing_success_rate: { value: 0 },
+    failure_percentage_threshold: { value: o.failurePercentThreshold ?? 50 },
+    enforcing_failure_percentage: { value: 100 },
+    failure_percentage_minimum_hosts: { value: o.minimumHosts ?? 3 },
+    failure_percentage_request_volume: { value: o.requestVolume ?? 20 },
+  };
+}
+
+/** buildCluster is one EDS cluster of a service (policy applied). */
+export function buildCluster(name: string, svc: ServiceState, group: NodeGroup): Record<string, unknown> {
+  const p = svc.policy;
+  const cluster: Record<string, unknown> = {
+    name,
+    type: 'EDS',
+    eds_cluster_config: { eds_config: { ads: {}, resource_api_version: 'V3' }, service_name: name },
+    connect_timeout: '5s',
+    lb_policy: p.lb?.policy === 'ring_hash' ? 'RING_HASH' : 'ROUND_ROBIN',
+  };
+  if (p.lb?.policy === 'ring_hash') cluster.ring_hash_lb_config = { hash_function: 'XX_HASH', minimum_ring_size: 1024 };
+  if (p.circuitBreaker) cluster.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: p.circuitBreaker.maxRequests } }] };
+  if (p.outlierDetection) cluster.outlier_detection = outlier(p.outlierDetection);
+  if (group.role === 'envoy') cluster.typed_extension_protocol_options = HTTP2_OPTIONS;
+  return cluster;
+}
+
+function inboundCluster(port: number): Record<string, unknown> {
+  const name = inboundClusterName(port);
+  return {
+    name,
+    type: 'STATIC',
+    connect_timeout: '1s',
+    typed_extension_protocol_options: HTTP2_OPTIONS,
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
+  };
+}
+
+/** cdsTranslator builds the Cluster resources. */
+export const cdsTranslator: Translator = {
+  typeUrl: TYPE_URL.cluster,
+  needsPush: (change: MeshChange) => change.serviceSet || change.policies.size > 0,
+  build(state: MeshState, group: NodeGroup) {
+    const out = meshClusters(state).map((c) => ({ name: c.name, object: buildCluster(c.name, c.service, group) }));
+    if (group.role === 'envoy' && group.appPort) out.push({ name: inboundClusterName(group.appPort), object: inboundCluster(group.appPort) });
+    return out;
+  },
+};

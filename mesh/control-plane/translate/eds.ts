@@ -1,0 +1,59 @@
+/**
+ * EDS translator: a ClusterLoadAssignment per mesh cluster. Instances are grouped by zone
+ * into localities, each with load_balancing_weight (grpc-js silently drops a locality
+ * without one); NOT_SERVING and non-IP instances are left out. With zone preference the
+ * caller's zone is priority 0 and the rest priority 1 (contiguous from 0, as gRPC needs).
+ */
+import { isIP } from 'node:net';
+import type { ServiceInstance } from '../../registry/types';
+import { TYPE_URL } from '../envoy-protos';
+import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
+import { meshClusters } from './names';
+
+/** usable tells whether an instance may receive traffic. */
+export function usable(i: ServiceInstance): boolean {
+  return i.health === 'SERVING' && isIP(i.address) !== 0 && i.port > 0 && i.port < 65536;
+}
+
+/** buildLoadAssignment groups instances into localities and priorities. */
+export function buildLoadAssignment(name: string, instances: readonly ServiceInstance[], callerZone: string, zonePreference: boolean): Record<string, unknown> {
+  const byZone = new Map<string, ServiceInstance[]>();
+  const seen = new Set<string>();
+  for (const i of instances) {
+    const key = `${i.address}:${i.port}`;
+    if (!usable(i) || seen.has(key)) continue; // a duplicate address is a NACK in grpc-js
+    seen.add(key);
+    const list = byZone.get(i.zone) ?? [];
+    list.push(i);
+    byZone.set(i.zone, list);
+  }
+  const preferLocal = zonePreference && byZone.has(callerZone) && byZone.size > 1;
+  const zones = [...byZone.keys()].sort();
+  const endpoints = zones.map((zone) => {
+    const list = byZone.get(zone)!.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const weights = list.map((i) => Math.max(1, Math.round(i.weight || 1)));
+    return {
+      locality: { region: '', zone },
+      load_balancing_weight: { value: weights.reduce((a, b) => a + b, 0) },
+      priority: preferLocal && zone !== callerZone ? 1 : 0,
+      lb_endpoints: list.map((i, n) => ({
+        endpoint: { address: { socket_address: { address: i.address, port_value: i.port } } },
+        health_status: 'HEALTHY',
+        load_balancing_weight: { value: weights[n] },
+      })),
+    };
+  });
+  return { cluster_name: name, endpoints };
+}
+
+/** edsTranslator builds the ClusterLoadAssignment resources. */
+export const edsTranslator: Translator = {
+  typeUrl: TYPE_URL.endpoint,
+  needsPush: (change: MeshChange) => change.serviceSet || change.instances.size > 0 || change.policies.size > 0,
+  build(state: MeshState, group: NodeGroup) {
+    return meshClusters(state).map((c) => {
+      const instances = c.version ? c.service.instances.filter((i) => i.version === c.version) : c.service.instances;
+      return { name: c.name, object: buildLoadAssignment(c.name, instances, group.zone, c.service.policy.zonePreference === true) };
+    });
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * LDS translator. Proxyless nodes get an api_listener per mesh service (`xds:///image` →
+ * listener `image`); Envoy nodes get real listeners: outbound 127.0.0.1:15001 and, when
+ * the node names its app port, inbound 0.0.0.0:15006. Every HCM carries the fault filter
+ * (configured per virtual host, so a fault change is an RDS change) and the router last.
+ */
+import { TYPE_URL } from '../envoy-protos';
+import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
+import { ENVOY_INBOUND, ENVOY_INBOUND_PORT, ENVOY_OUTBOUND, ENVOY_OUTBOUND_PORT, FAULT_FILTER, ROUTER_FILTER, sortedServices } from './names';
+
+/** hcm is an HttpConnectionManager reading its routes over ADS. */
+export function hcm(routeName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    '@type': TYPE_URL.hcm,
+    ...extra,
+    rds: { route_config_name: routeName, config_source: { ads: {}, resource_api_version: 'V3' } },
+    http_filters: [
+      { name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault } },
+      { name: ROUTER_FILTER, typed_config: { '@type': TYPE_URL.router } },
+    ],
+  };
+}
+
+function envoyListener(name: string, address: string, port: number, direction: 'OUTBOUND' | 'INBOUND'): Record<string, unknown> {
+  return {
+    name,
+    address: { socket_address: { address, port_value: port } },
+    traffic_direction: direction,
+    filter_chains: [
+      {
+        filters: [
+          {
+            name: 'envoy.filters.network.http_connection_manager',
+            typed_config: hcm(name, {
+              stat_prefix: name,
+              codec_type: 'AUTO',
+              // gRPC streams may run long: no idle cut at the connection manager.
+              stream_idle_timeout: '0s',
+              tracing: {},
+            }),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** ldsTranslator builds the Listener resources. */
+export const ldsTranslator: Translator = {
+  typeUrl: TYPE_URL.listener,
+  needsPush: (change: MeshChange) => change.serviceSet,
+  build(state: MeshState, group: NodeGroup) {
+    if (group.role === 'envoy') {
+      const out = [{ name: ENVOY_OUTBOUND, object: envoyListener(ENVOY_OUTBOUND, '127.0.0.1', ENVOY_OUTBOUND_PORT, 'OUTBOUND') }];
+      if (group.appPort) out.push({ name: ENVOY_INBOUND, object: envoyListener(ENVOY_INBOUND, '0.0.0.0', ENVOY_INBOUND_PORT, 'INBOUND') });
+      return out;
+    }
+    return sortedServices(state).map((svc) => ({ name: svc.name, object: { name: svc.name, api_listener: { api_listener: hcm(svc.name) } } }));
+  },
+};
