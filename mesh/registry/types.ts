@@ -59,3 +59,12 @@ export interface ServiceInstance {
 
 /** RegistrySnapshot is every service's instances, by service name. */
 export type RegistrySnapshot = ReadonlyMap<string, readonly ServiceInstance[]>;
+
+/** ValidationResult is a value, or every problem found with its field path (validation never throws). */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+
+/** RegistryWatcher receives coalesced values (equal ones dropped); onError only before the first value. */
+export interface RegistryWatcher<T> {
+  onChanged(value: T): void;
+  onError?(err: Error): void;
+}

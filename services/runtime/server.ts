@@ -4,6 +4,7 @@
  * SIGTERM/SIGINT -> NOT_SERVING -> hooks.onDraining (deregister) -> wait -> refuse new calls
  * and drain in-flight ones up to MEDIAMESH_DRAIN_TIMEOUT_MS -> hooks.onStopped -> exit 0.
  */
+import './registration';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';

@@ -1,0 +1,15 @@
+/**
+ * A minimal service for registry tests and benchmarks: the shared runtime with no service
+ * of its own (it answers grpc.health.v1 and sends the mediamesh-instance header), so a
+ * test can spawn, register, discover, call and kill real instance processes.
+ * MEDIAMESH_PROBE_SERVICE names it in the registry (default `probe`).
+ */
+import { runMain } from '../../../services/runtime/server';
+
+runMain({
+  name: process.env.MEDIAMESH_PROBE_SERVICE || 'probe',
+  protoFiles: [],
+  protoServices: [],
+  specs: {},
+  register: () => undefined,
+});

@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRegistry, type Registry, type RegistrySnapshot, type ServiceInstance } from '../../mesh/registry';
+import type { InstanceInfo } from '../../services/runtime/hooks';
+import { setLogLevel } from '../../services/runtime/log';
+import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { eventually, startProbe } from './support';
+
+setLogLevel('error');
+
+const info = (service: string, id: string, port: number, extra: Partial<InstanceInfo> = {}): InstanceInfo => ({
+  service,
+  instanceId: id,
+  address: '127.0.0.1',
+  port,
+  version: 'v1',
+  zone: 'zone-a',
+  weight: 1,
+  protoServices: ['mediamesh.test.v1.Probe'],
+  startedAt: new Date().toISOString(),
+  ...extra,
+});
+
+describe('registry: register, discover, deregister', () => {
+  let zk: ZooKeeperServer;
+  const registries: Registry[] = [];
+  const open = (basePath = '/mediamesh') => {
+    const r = createRegistry({ connectString: zk.connectString, basePath, sessionTimeoutMs: 2_000 });
+    registries.push(r);
+    return r;
+  };
+
+  beforeAll(async () => {
+    zk = await startZooKeeper({ tickTimeMs: 250, minSessionTimeoutMs: 500 });
+  });
+  afterAll(async () => {
+    await Promise.all(registries.map((r) => r.close()));
+    await zk?.stop();
+  });
+
+  it('registers Curator JSON, discovers it, follows health updates and deregisters', async () => {
+    const a = open();
+    const b = open();
+    const seen: (readonly ServiceInstance[])[] = [];
+    b.watchService('image', { onChanged: (list) => seen.push(list) });
+    const reg = await a.register(info('image', 'image-1', 7001));
+    await eventually(() => expect(seen.at(-1)?.map((i) => i.id)).toEqual(['image-1']));
+    const got = seen.at(-1)![0];
+    expect(got).toMatchObject({ service: 'image', address: '127.0.0.1', port: 7001, version: 'v1', zone: 'zone-a', health: 'SERVING', weight: 1 });
+    expect(got.protoServices).toEqual(['mediamesh.test.v1.Probe']);
+
+    const raw = JSON.parse((await a.session.getData('/mediamesh/services/image/image-1'))!.data.toString());
+    expect(Object.keys(raw)).toEqual(['name', 'id', 'address', 'port', 'sslPort', 'payload', 'registrationTimeUTC', 'serviceType', 'uriSpec']);
+    expect(raw.payload['@class']).toBe('java.util.LinkedHashMap');
+
+    await reg.update({ health: 'NOT_SERVING', weight: 5 });
+    await eventually(() => expect(seen.at(-1)?.[0]).toMatchObject({ health: 'NOT_SERVING', weight: 5 }));
+    await reg.deregister();
+    await eventually(() => expect(seen.at(-1)).toEqual([]));
+    expect(await a.session.exists('/mediamesh/services/image/image-1')).toBe(false);
+  });
+
+  it('coalesces a burst into few updates and skips a garbage znode with a logged error', async () => {
+    const a = open('/burst');
+    const b = open('/burst');
+    const updates: (readonly ServiceInstance[])[] = [];
+    b.watchService('video', { onChanged: (list) => updates.push(list) });
+    await eventually(() => expect(updates).toEqual([[]]));
+    await a.session.mkdirp('/burst/services/video');
+    await a.session.create('/burst/services/video/garbage', Buffer.from('{"name":"video","port":"eighty"'));
+    await a.session.create('/burst/services/video/foreign', Buffer.from(JSON.stringify({ name: 'video', id: 'foreign', address: '10.0.0.9', port: 99999 })));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => a.register(info('video', `video-${String(i).padStart(2, '0')}`, 8000 + i))));
+    await eventually(() => expect(updates.at(-1)?.length).toBe(20));
+    // 20 registrations + 2 bad nodes arrived as a handful of updates, not 22.
+    expect(updates.length).toBeLessThan(12);
+    const snap = await b.list();
+    expect(snap.get('video')?.length).toBe(20);
+  });
+
+  it('watchAll sees new services appear and keeps a consistent snapshot', async () => {
+    const a = open('/all');
+    const b = open('/all');
+    const snaps: RegistrySnapshot[] = [];
+    b.watchAll({ onChanged: (s) => snaps.push(s) });
+    await eventually(() => expect(snaps.at(-1)?.size).toBe(0));
+    await a.register(info('storage', 'storage-1', 9001));
+    await a.register(info('gateway', 'gateway-1', 8080));
+    await eventually(() => expect([...snaps.at(-1)!.keys()]).toEqual(['gateway', 'storage']));
+    expect(snaps.at(-1)!.get('storage')![0].port).toBe(9001);
+  });
+
+  it('rejects a malformed registration with every problem named', async () => {
+    const a = open();
+    const err = await a.register(info('bad name', 'id/with/slash', 0, { address: 'localhost' })).catch((e) => e);
+    expect(err.message).toMatch(/service: .*instanceId: .*address: "localhost" is not an IP literal.*port: 0/);
+  });
+
+  it('a process registers once serving; graceful stop removes it at once; kill -9 after the session timeout', async () => {
+    const watcher = open();
+    const seen: (readonly ServiceInstance[])[] = [];
+    watcher.watchService('probe', { onChanged: (l) => seen.push(l) });
+    const p1 = await startProbe(zk.connectString, 'probe-graceful');
+    const p2 = await startProbe(zk.connectString, 'probe-killed');
+    try {
+      await eventually(() => expect(seen.at(-1)?.map((i) => i.id)).toEqual(['probe-graceful', 'probe-killed']), 10_000);
+      expect(seen.at(-1)!.find((i) => i.id === 'probe-graceful')!.port).toBe(p1.port);
+
+      const t0 = Date.now();
+      const stopped = p1.stop();
+      await eventually(() => expect(seen.at(-1)?.map((i) => i.id)).toEqual(['probe-killed']), 5_000);
+      // Deregistration happens before the drain, so it is seen while the process is still exiting.
+      expect(Date.now() - t0).toBeLessThan(1_900);
+      expect(await stopped).toBe(0);
+
+      const t1 = Date.now();
+      await p2.kill();
+      await eventually(() => expect(seen.at(-1)).toEqual([]), 15_000);
+      // A crashed instance stays until ZooKeeper expires its session (2 s here), not forever and not at once.
+      expect(Date.now() - t1).toBeGreaterThan(1_000);
+    } finally {
+      await p1.kill();
+      await p2.kill();
+    }
+  });
+});
