@@ -18,3 +18,6 @@ export type { ValidationResult } from './validation';
 export { formatName, gravityName, parseFlag, parseFormat, parseGravity, parseIntInRange, parseNumberInRange, parsePositiveInt, parseQuality } from './params';
 export { ParamError, collect } from './validation';
 export { applyPairs, splitSegments } from './segments';
+
+// ---- video (fop/video-*.ts) ---------------------------------------------------
+export * from './video-fop'; export { parseVframe, formatVframe, validateVframe, frameFormatName } from './video-vframe'; export { parseAvthumb, formatAvthumb, validateAvthumb, AVTHUMB_CONTAINERS } from './video-avthumb'; export { parseHls, formatHls, validateHls, defaultRendition } from './video-hls';

@@ -6,6 +6,7 @@
 import type { Avthumb } from '../generated/mediamesh/video/v1/operations';
 import { formatSeconds } from './video-vframe';
 import { formatBitrate, noteDuplicate, parseBitrate, parseFlag, parseIntIn, parseSeconds, result, splitFop, type VideoValidationResult } from './video-params';
+import { invalid } from './validation';
 
 /** AVTHUMB_CONTAINERS lists the outputs and the codecs each accepts (first = default, "" = none). */
 export const AVTHUMB_CONTAINERS: Record<string, { video: readonly string[]; audio: readonly string[]; mime: string }> = {
@@ -70,7 +71,7 @@ export function emptyAvthumb(container = ''): Avthumb {
 export function parseAvthumb(text: string): VideoValidationResult<Avthumb> {
   const errors: string[] = [];
   const { name, arg, pairs } = splitFop(text, true, errors);
-  if (name !== 'avthumb') return { ok: false, errors: [`avthumb: not an avthumb operation: "${name}"`] };
+  if (name !== 'avthumb') return invalid([`avthumb: not an avthumb operation: "${name}"`]);
   const out = emptyAvthumb(arg ?? '');
   const seen = new Set<string>();
   for (const [key, value] of pairs) {

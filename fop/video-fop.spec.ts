@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FrameFormat } from '../generated/mediamesh/video/v1/operations';
+import type { ValidationResult } from './validation';
 import { emptyAvthumb, formatAvthumb, parseAvthumb } from './video-avthumb';
 import { parseVideoFop } from './video-fop';
 import { defaultRendition, formatHls, parseHls } from './video-hls';
 import { formatVframe, parseVframe } from './video-vframe';
 
-const errorsOf = (r: { ok: boolean; errors?: string[] }) => (r.ok ? [] : r.errors!);
+const errorsOf = (r: ValidationResult<unknown>) => (r.ok ? [] : [...r.errors]);
 
 describe('vframe', () => {
   it('parses the Qiniu example and round-trips', () => {

@@ -6,6 +6,7 @@ import type { Avthumb, Hls, Vframe } from '../generated/mediamesh/video/v1/opera
 import { parseAvthumb } from './video-avthumb';
 import { parseHls } from './video-hls';
 import type { VideoValidationResult } from './video-params';
+import { invalid, valid } from './validation';
 import { parseVframe } from './video-vframe';
 
 /** VideoOperation is a parsed video URL operation. */
@@ -20,9 +21,9 @@ export const VIDEO_OPERATION_NAMES = ['avinfo', 'vframe', 'avthumb', 'hls'] as c
 
 /** parseAvinfo accepts "avinfo" (a trailing "/" allowed) and nothing else. */
 export function parseAvinfo(text: string): VideoValidationResult<{ $case: 'avinfo' }> {
-  if (text === 'avinfo' || text === 'avinfo/') return { ok: true, value: { $case: 'avinfo' } };
-  if (text.startsWith('avinfo/')) return { ok: false, errors: [`avinfo: takes no parameters, got "${text.slice(7)}"`] };
-  return { ok: false, errors: [`avinfo: not an avinfo operation: "${text}"`] };
+  if (text === 'avinfo' || text === 'avinfo/') return valid({ $case: 'avinfo' });
+  if (text.startsWith('avinfo/')) return invalid([`avinfo: takes no parameters, got "${text.slice(7)}"`]);
+  return invalid([`avinfo: not an avinfo operation: "${text}"`]);
 }
 
 /** parseVideoFop dispatches on the operation name. */
@@ -40,6 +41,6 @@ export function parseVideoFop(text: string): VideoValidationResult<VideoOperatio
     case 'hls':
       return wrap(parseHls(text), (value) => ({ $case: 'hls', value }));
     default:
-      return { ok: false, errors: [`unknown video operation "${name}" (known: ${VIDEO_OPERATION_NAMES.join(', ')})`] };
+      return invalid([`unknown video operation "${name}" (known: ${VIDEO_OPERATION_NAMES.join(', ')})`]);
   }
 }

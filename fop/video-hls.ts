@@ -5,6 +5,7 @@
  */
 import type { Hls, HlsRendition } from '../generated/mediamesh/video/v1/operations';
 import { formatBitrate, noteDuplicate, parseBitrate, parseIntIn, result, splitFop, type VideoValidationResult } from './video-params';
+import { invalid } from './validation';
 
 /** DEFAULT_LADDER is used when no heights are given. */
 export const DEFAULT_LADDER_HEIGHTS = [360, 720, 1080] as const;
@@ -40,7 +41,7 @@ export function defaultRendition(height: number): HlsRendition {
 export function parseHls(text: string): VideoValidationResult<Hls> {
   const errors: string[] = [];
   const tokens = text.replace(/\/$/, '').split('/');
-  if (tokens[0] !== 'hls') return { ok: false, errors: [`hls: not an hls operation: "${tokens[0]}"`] };
+  if (tokens[0] !== 'hls') return invalid([`hls: not an hls operation: "${tokens[0]}"`]);
   // The heights list is positional and optional: it is there when the token is not a known key.
   const hasHeights = tokens.length > 1 && /^[\d,]+$/.test(tokens[1]!);
   const { pairs } = splitFop(text, hasHeights, errors);

@@ -4,8 +4,10 @@
  * ValidationResult shape that collects every error instead of stopping at the first.
  */
 
-/** VideoValidationResult is a parsed value, or every problem found (never throws). */
-export type VideoValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+import { invalid, valid, type ValidationResult } from './validation';
+
+/** VideoValidationResult is the shared ValidationResult (fop/validation.ts): a value, or every problem found. */
+export type VideoValidationResult<T> = ValidationResult<T>;
 
 /** FopPairs is an operation split into its name, its positional argument and key/value pairs. */
 export interface FopPairs {
@@ -86,5 +88,5 @@ export function noteDuplicate(seen: Set<string>, where: string, key: string, err
 
 /** result turns collected errors into a VideoValidationResult. */
 export function result<T>(value: T, errors: string[]): VideoValidationResult<T> {
-  return errors.length ? { ok: false, errors } : { ok: true, value };
+  return errors.length ? invalid(errors) : valid(value);
 }

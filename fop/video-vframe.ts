@@ -4,6 +4,7 @@
  */
 import { FrameFormat, type Vframe } from '../generated/mediamesh/video/v1/operations';
 import { noteDuplicate, parseIntIn, parseSeconds, result, splitFop, type VideoValidationResult } from './video-params';
+import { invalid } from './validation';
 
 /** VFRAME_FORMATS maps the URL word to the enum (jpeg is accepted as an alias of jpg). */
 const VFRAME_FORMATS: Record<string, FrameFormat> = {
@@ -32,7 +33,7 @@ export function parseVframe(text: string): VideoValidationResult<Vframe> {
   const errors: string[] = [];
   const { name, arg, pairs } = splitFop(text, true, errors);
   const out: Vframe = { format: FrameFormat.FRAME_FORMAT_UNSPECIFIED, offset: 0, width: 0, height: 0, rotate: 0 };
-  if (name !== 'vframe') return { ok: false, errors: [`vframe: not a vframe operation: "${name}"`] };
+  if (name !== 'vframe') return invalid([`vframe: not a vframe operation: "${name}"`]);
   if (arg === undefined || arg === '') errors.push('vframe: missing format (jpg, png or webp), as in vframe/jpg/offset/3');
   else if (!(arg in VFRAME_FORMATS)) errors.push(`vframe/format: "${arg}" is not one of jpg, png, webp`);
   else out.format = VFRAME_FORMATS[arg]!;

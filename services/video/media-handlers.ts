@@ -1,0 +1,74 @@
+/**
+ * The synchronous VideoService methods: Probe (avinfo), Snapshot (vframe) and Transcode
+ * (avthumb, streamed). Each call gets its own workspace, removed in finally.
+ */
+import { createReadStream } from 'node:fs';
+import type { VideoServiceServer } from '../../generated/mediamesh/video/v1/video';
+import { parseAvthumb, validateAvthumb } from '../../fop/video-avthumb';
+import { parseVframe, validateVframe } from '../../fop/video-vframe';
+import type { Logger } from '../runtime';
+import { planAvthumb, outputFile } from './avthumb';
+import { streaming, unary, write } from './call-context';
+import { badOperation, tooLongForSync } from './errors';
+import { runFfmpeg } from './ffmpeg-run';
+import { toAvinfo } from './avinfo';
+import { prepareInput, type InputDeps } from './media-input';
+import { snapshot } from './vframe';
+import { withWorkspace } from './workspace';
+
+type MediaMethods = Pick<VideoServiceServer, 'probe' | 'snapshot' | 'transcode'>;
+
+const CHUNK = 64 * 1024;
+
+/** createMediaHandlers builds Probe, Snapshot and Transcode over the shared input pipeline. */
+export function createMediaHandlers(deps: InputDeps & { log: Logger }): MediaMethods {
+  const { config, log } = deps;
+  return {
+    probe: unary(log, 'Probe', (req, signal) =>
+      withWorkspace(config.tempDir, async (dir) => {
+        const input = await prepareInput(deps, req.source, dir, signal);
+        return toAvinfo(input.doc, input.info);
+      }),
+    ),
+
+    snapshot: unary(log, 'Snapshot', (req, signal) => {
+      const parsed = req.fop ? parseVframe(req.fop) : { ok: true as const, value: req.vframe };
+      if (!parsed.ok) throw badOperation(parsed.errors);
+      const vframe = parsed.value;
+      const errors = vframe ? validateVframe(vframe) : ['vframe: required (vframe or fop)'];
+      if (errors.length) throw badOperation(errors);
+      return withWorkspace(config.tempDir, async (dir) => snapshot(config, await prepareInput(deps, req.source, dir, signal), vframe!, dir, signal));
+    }),
+
+    transcode: streaming(log, 'Transcode', async (req, call, signal) => {
+      const parsed = req.fop ? parseAvthumb(req.fop) : { ok: true as const, value: req.avthumb };
+      if (!parsed.ok) throw badOperation(parsed.errors);
+      const avthumb = parsed.value;
+      const errors = avthumb ? validateAvthumb(avthumb) : ['avthumb: required (avthumb or fop)'];
+      if (errors.length) throw badOperation(errors);
+      await withWorkspace(config.tempDir, async (dir) => {
+        const input = await prepareInput(deps, req.source, dir, signal);
+        const plan = planAvthumb(avthumb!, input.info, config);
+        if (plan.duration > config.syncMaxSeconds) throw tooLongForSync(plan.duration, config.syncMaxSeconds);
+        const output = outputFile(dir, plan);
+        await runFfmpeg({
+          ffmpegPath: config.ffmpegPath,
+          op: 'avthumb',
+          input: input.file,
+          inputOptions: plan.inputOptions,
+          outputOptions: plan.outputOptions,
+          output,
+          limits: config,
+          signal,
+          timeoutMs: config.callTimeoutMs,
+          timeoutVariable: 'MEDIAMESH_VIDEO_CALL_TIMEOUT_MS',
+        });
+        await write(call, { part: { $case: 'head', value: { contentType: plan.contentType } } });
+        for await (const chunk of createReadStream(output, { highWaterMark: CHUNK })) {
+          signal.throwIfAborted();
+          await write(call, { part: { $case: 'chunk', value: chunk as Buffer } });
+        }
+      });
+    }),
+  };
+}
