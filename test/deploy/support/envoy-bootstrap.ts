@@ -1,0 +1,72 @@
+/**
+ * envoy-bootstrap: checks one Envoy bootstrap (deploy/envoy/*.yaml, ConfigMap payloads) with
+ * the project's Envoy-proto checker (mesh/envoy/schema-check: field by field against Envoy's
+ * API protos) plus what a mediamesh sidecar needs: ADS through a static cluster, node metadata
+ * saying it is an Envoy sidecar. It returns the facts the manifest checks cross-check: where
+ * the control plane is dialled and which app port the inbound listener fronts.
+ */
+import { checkEnvoyObject } from '../../../mesh/envoy/schema-check';
+import { asList, asObj, isObj } from './yaml-files';
+
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
+
+export interface BootstrapFacts {
+  /** Addresses of the cluster ADS uses (the control plane's xDS port). */
+  readonly xds: HostPort[];
+  /** node.metadata.APP_SERVICE / APP_PORT: the local app behind the inbound listener. */
+  readonly appService?: string;
+  readonly appPort?: number;
+  readonly adminPort?: number;
+}
+
+export interface BootstrapCheck {
+  readonly errors: string[];
+  readonly facts: BootstrapFacts;
+}
+
+/** socketAddresses lists the socket addresses of a static cluster's load_assignment. */
+function socketAddresses(cluster: Record<string, unknown>): HostPort[] {
+  const out: HostPort[] = [];
+  for (const ep of asList(asObj(cluster.load_assignment).endpoints)) {
+    for (const lb of asList(asObj(ep).lb_endpoints)) {
+      const sa = asObj(asObj(asObj(asObj(lb).endpoint).address).socket_address);
+      if (typeof sa.address === 'string') out.push({ host: sa.address, port: Number(sa.port_value) });
+    }
+  }
+  return out;
+}
+
+/** checkBootstrap validates a parsed bootstrap; where prefixes messages. */
+export function checkBootstrap(obj: unknown, where: string): BootstrapCheck {
+  const errors: string[] = [];
+  const proto = checkEnvoyObject('envoy.config.bootstrap.v3.Bootstrap', obj);
+  if (!proto.ok) errors.push(...proto.errors.map((e) => `${where}: ${e}`));
+  const b = asObj(obj);
+  const node = asObj(b.node);
+  const meta = asObj(node.metadata);
+  if (!isObj(b.node) || typeof node.id !== 'string' || !node.id) errors.push(`${where}: node.id is required`);
+  if (meta.MESH_ROLE !== 'envoy' && meta.MESH_ROLE !== 'sidecar') errors.push(`${where}: node.metadata.MESH_ROLE must say envoy (the control plane sends real listeners only to Envoy nodes)`);
+  const ads = asObj(asObj(b.dynamic_resources).ads_config);
+  const grpcServices = asList(ads.grpc_services).map((g) => asObj(asObj(g).envoy_grpc).cluster_name);
+  const clusters = asList(asObj(b.static_resources).clusters).map(asObj);
+  const xds: HostPort[] = [];
+  if (grpcServices.length === 0) errors.push(`${where}: dynamic_resources.ads_config.grpc_services names no cluster (no ADS)`);
+  for (const name of grpcServices) {
+    const c = clusters.find((x) => x.name === name);
+    if (!c) errors.push(`${where}: ADS cluster ${String(name)} is not a static cluster`);
+    else xds.push(...socketAddresses(c));
+  }
+  for (const t of ['lds_config', 'cds_config']) {
+    if (!isObj(asObj(asObj(b.dynamic_resources)[t]).ads)) errors.push(`${where}: dynamic_resources.${t} must read from ADS`);
+  }
+  const appPort = meta.APP_PORT === undefined ? undefined : Number(meta.APP_PORT);
+  if (appPort !== undefined && !(Number.isInteger(appPort) && appPort > 0 && appPort < 65536)) errors.push(`${where}: node.metadata.APP_PORT ${JSON.stringify(meta.APP_PORT)} is not a port`);
+  const adminPort = Number(asObj(asObj(asObj(b.admin).address).socket_address).port_value) || undefined;
+  return {
+    errors,
+    facts: { xds, appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined, appPort, adminPort },
+  };
+}

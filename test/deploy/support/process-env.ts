@@ -1,0 +1,95 @@
+/**
+ * process-env: checks the environment a manifest gives one mediamesh process against what
+ * the process reads (known-env), and works out which ports that process then serves.
+ * Compose and Kubernetes checkers both describe a container as a ProcessContainer.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { knownEnvOf, type KnownEnv } from './known-env';
+
+/** EnvValue is a literal, or a value only known at run time (downward API, Secret, interpolation). */
+export type EnvValue = { readonly literal: string } | { readonly runtime: string };
+
+/** ProcessContainer is one container running a mediamesh entry point. */
+export interface ProcessContainer {
+  /** Field path used in messages, e.g. `compose services.image-1`. */
+  readonly where: string;
+  /** Entry source of the process, e.g. services/image/main.ts (see sourceOfEntry). */
+  readonly entry: string;
+  /** The whole environment: image ENV first, then the manifest's. */
+  readonly env: ReadonlyMap<string, EnvValue>;
+}
+
+/** ServedPort is a port a process listens on because of a variable. */
+export interface ServedPort {
+  readonly port: number;
+  readonly protocol: 'grpc' | 'http';
+  readonly variable: string;
+  /** The bind address in effect (from hostVariable or its fallback). */
+  readonly host?: string;
+}
+
+/**
+ * PORT_VARIABLES: variables that make a process listen, with their protocol and bind-address
+ * variable. MEDIAMESH_PORT is a shared runtime variable every process parses, but only
+ * processes started through runMain/runService serve gRPC on it (the gateway parses it and
+ * serves HTTP on MEDIAMESH_GATEWAY_PORT), hence servedWhen: a call found in the process's own
+ * sources (outside services/runtime, which defines them).
+ */
+export const PORT_VARIABLES: Record<string, { protocol: 'grpc' | 'http'; hostVariable?: string; servedWhen?: RegExp }> = {
+  MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', servedWhen: /\brun(Main|Service)\(/ },
+  MEDIAMESH_GATEWAY_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_GATEWAY_HOST' },
+  MEDIAMESH_XDS_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_XDS_HOST' },
+  MEDIAMESH_CP_STATUS_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_CP_STATUS_HOST' },
+};
+
+export interface ProcessCheck {
+  readonly errors: string[];
+  readonly ports: ServedPort[];
+  readonly known: KnownEnv;
+}
+
+const literalOf = (v: EnvValue | undefined): string | undefined => (v && 'literal' in v && v.literal !== '' ? v.literal : undefined);
+
+/** checkProcessEnv reports unknown MEDIAMESH_* names, values the process would reject, and unfixed ports. */
+export async function checkProcessEnv(root: string, c: ProcessContainer): Promise<ProcessCheck> {
+  const known = await knownEnvOf(root, c.entry);
+  const errors: string[] = [];
+  for (const [name, value] of c.env) {
+    if (!name.startsWith('MEDIAMESH_')) continue;
+    const spec = known.lookup(name);
+    if (!spec) {
+      errors.push(`${c.where}: ${name} is not read by ${c.entry} (no spec or env read of it in any source reachable from it)`);
+      continue;
+    }
+    const raw = literalOf(value);
+    if (raw === undefined || !spec.parse) continue;
+    try {
+      spec.parse(raw.trim());
+    } catch (err) {
+      errors.push(`${c.where}: ${name}=${JSON.stringify(raw)} would stop ${c.entry}: ${(err as Error).message}`);
+    }
+  }
+  const ports: ServedPort[] = [];
+  for (const [variable, role] of Object.entries(PORT_VARIABLES)) {
+    const spec = known.variables.get(variable);
+    if (!spec || (role.servedWhen && !servesThrough(root, known, role.servedWhen))) continue;
+    const raw = literalOf(c.env.get(variable));
+    const port = raw !== undefined ? Number(raw) : typeof spec.fallback === 'number' ? spec.fallback : undefined;
+    if (!port) {
+      errors.push(`${c.where}: ${variable} is unset or 0 (a random port): a container needs a fixed port`);
+      continue;
+    }
+    const hostSpec = role.hostVariable ? known.variables.get(role.hostVariable) : undefined;
+    const host = literalOf(c.env.get(role.hostVariable ?? '')) ?? (typeof hostSpec?.fallback === 'string' ? hostSpec.fallback : undefined);
+    ports.push({ port, protocol: role.protocol, variable, host });
+  }
+  return { errors, ports, known };
+}
+
+function servesThrough(root: string, known: KnownEnv, call: RegExp): boolean {
+  return known.sources.some((f) => !f.startsWith('services/runtime/') && call.test(fs.readFileSync(path.join(root, f), 'utf8')));
+}
+
+/** LOOPBACK tells whether a bind address only accepts connections from inside the container. */
+export const isLoopback = (host: string | undefined): boolean => !!host && (/^127\./.test(host) || host === '::1' || host === 'localhost');
