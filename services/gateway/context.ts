@@ -1,0 +1,14 @@
+/** GatewayContext: what every route needs, built once in server.ts. */
+import type { Logger } from '../runtime';
+import type { GatewayConfig } from './config';
+import type { GatewayMetrics } from './metrics';
+import type { SecurityChecker } from './security-checker';
+import type { Upstreams } from './upstreams';
+
+export interface GatewayContext {
+  readonly config: GatewayConfig;
+  readonly upstreams: Upstreams;
+  readonly checker: SecurityChecker;
+  readonly metrics: GatewayMetrics;
+  readonly log: Logger;
+}

@@ -1,0 +1,86 @@
+/**
+ * The gateway process: `node dist/services/gateway/main.js`. Loads and prints its
+ * configuration (exit 2 naming a bad variable), listens, logs {"event":"serving","port"},
+ * runs the runtime's hooks (registration as mesh service `gateway`, telemetry) and on
+ * SIGTERM/SIGINT fails /readyz, deregisters, closes gracefully and exits 0.
+ */
+import { hookFactories, type InstanceInfo, type ServiceHooks } from '../runtime/hooks';
+import { ConfigError, createLogger, describeConfig, loadConfig, runtimeSpecs } from '../runtime';
+import { defaultInstanceId } from '../runtime/runtime-config';
+import { gatewaySpecs } from './config';
+import { createGatewayMetrics } from './metrics';
+import { SecurityChecker } from './security-checker';
+import { createGatewayServer } from './server';
+import { createUpstreams } from './upstreams';
+
+async function main(): Promise<void> {
+  const boot = createLogger({ service: 'gateway' });
+  let runtime, config;
+  try {
+    runtime = loadConfig(runtimeSpecs);
+    config = loadConfig(gatewaySpecs);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    boot.error(`bad configuration: ${err.message}`, { event: 'config-error', variable: err.variable });
+    process.stderr.write(`gateway: bad configuration: ${err.message}\n`);
+    process.exit(2);
+  }
+  const instanceId = runtime.instanceId || defaultInstanceId('gateway');
+  const log = createLogger({ service: 'gateway', instance: instanceId });
+  const { port: _grpcPort, ...shared } = describeConfig(runtimeSpecs, runtime);
+  log.info('effective configuration', { config: { ...shared, ...describeConfig(gatewaySpecs, config) } });
+
+  const upstreams = createUpstreams({ mode: runtime.meshMode });
+  const checker = new SecurityChecker({ adminToken: config.adminToken, signingKeys: config.signingKeys });
+  let draining = false;
+  const app = createGatewayServer({ config, upstreams, checker, metrics: createGatewayMetrics(), log }, () => draining);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log.info('serving', { event: 'serving', port, address: config.host });
+
+  const hooks = hookFactories()
+    .map((f) => f({ service: 'gateway', config: runtime }))
+    .filter((h): h is ServiceHooks => h !== undefined);
+  const instance: InstanceInfo = {
+    service: 'gateway',
+    instanceId,
+    address: runtime.advertiseAddress,
+    port,
+    version: runtime.version,
+    zone: runtime.zone,
+    weight: runtime.weight,
+    protoServices: [],
+    startedAt: new Date().toISOString(),
+  };
+  const run = async (stage: keyof ServiceHooks, fn: (h: ServiceHooks) => unknown) => {
+    for (const h of hooks) await Promise.resolve(fn(h)).catch((err) => log.error(`hook ${h.name}.${stage} failed`, { err: String(err) }));
+  };
+  await run('onServing', (h) => h.onServing?.(instance));
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    draining = true;
+    log.info('shutting down', { event: 'draining' });
+    await run('onDraining', (h) => h.onDraining?.());
+    const force = setTimeout(() => {
+      log.warn('drain timeout: closing remaining connections', { timeoutMs: runtime.drainTimeoutMs });
+      app.server.closeAllConnections();
+    }, runtime.drainTimeoutMs);
+    await app.close();
+    clearTimeout(force);
+    upstreams.close();
+    await run('onStopped', (h) => h.onStopped?.());
+    log.info('stopped', { event: 'stopped' });
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop());
+}
+
+main().catch((err) => {
+  createLogger({ service: 'gateway' }).error('failed to start', { err: err instanceof Error ? err.stack : String(err) });
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+/**
+ * serveOperation: GET /{bucket}/{key}?<operation> routed by the operation's family
+ * (fop/ is the one parser): image pipelines go to ImageService.Process, which fetches
+ * the source from storage itself; avinfo/vframe/avthumb go to the video service. The
+ * operation is validated here first so bad input costs no upstream call. Results carry
+ * an ETag derived from the source's etag and the operation, so repeat requests get 304
+ * without any processing.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import * as grpc from '@grpc/grpc-js';
+import { parseFop } from '../../../fop';
+import { parseVideoFop } from '../../../fop/video-fop';
+import type { ObjectInfo } from '../../../generated/mediamesh/storage/v1/storage';
+import type { Source } from '../../../generated/mediamesh/common/v1/common';
+import type { TranscodeHead } from '../../../generated/mediamesh/video/v1/video';
+import type { GatewayContext } from '../context';
+import { badRequest } from '../errors';
+import { derivedEtag, ifNoneMatchHits, quoteEtag } from '../http-util';
+import { readHeadThenChunks } from '../storage-stream';
+import { unary } from '../upstreams';
+
+export interface OperationTarget {
+  readonly bucket: string;
+  readonly key: string;
+  readonly command: string;
+  readonly info: ObjectInfo;
+  readonly cacheControl: string;
+}
+
+/** serveOperation answers one operation request. */
+export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, reply: FastifyReply, t: OperationTarget) {
+  const parsed = parseFop(t.command);
+  const name = parsed.fop.split('|')[0].split('/')[0];
+  if (parsed.family === 'unknown') throw badRequest(`unknown command ${JSON.stringify(name.slice(0, 64))}: expected an image or video operation such as imageView2/1/w/200`);
+
+  let negotiation = '';
+  if (parsed.family === 'image') {
+    if (!parsed.result.ok) throw badRequest(parsed.result.errors.join('; '));
+    // format/auto picks the output by Accept: the tag and caches must vary with it.
+    if (/(^|\/)format\/auto(\/|$|\|)/.test(parsed.fop)) {
+      negotiation = String(req.headers.accept ?? '');
+      reply.header('vary', 'Accept');
+    }
+  } else {
+    if (parsed.fop.includes('|')) throw badRequest(`${name}: video operations cannot be part of a pipeline`);
+    const v = parseVideoFop(parsed.fop);
+    if (!v.ok) throw badRequest(v.errors.join('; '));
+  }
+
+  const etag = derivedEtag(t.info.etag, parsed.fop, negotiation);
+  reply.header('etag', quoteEtag(etag)).header('cache-control', t.cacheControl);
+  if (ifNoneMatchHits(req.headers['if-none-match'], etag)) return reply.code(304).send();
+
+  const source: Source = { kind: { $case: 'object', value: { bucket: t.bucket, key: t.key } } };
+  const timeout = ctx.config.upstreamTimeoutMs;
+  if (parsed.family === 'image') {
+    const image = ctx.upstreams.image;
+    const res = await unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout);
+    return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
+  }
+
+  const video = ctx.upstreams.video;
+  switch (name) {
+    case 'avinfo': {
+      const res = await unary(video, video.probe, { source }, timeout);
+      return reply.header('content-type', 'application/json; charset=utf-8').send(res.json);
+    }
+    case 'vframe': {
+      const res = await unary(video, video.snapshot, { source, fop: parsed.fop }, timeout);
+      return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
+    }
+    default: {
+      // avthumb: streamed as ffmpeg produces it; the length is unknown up front.
+      const call = video.transcode({ source, fop: parsed.fop }, { deadline: Date.now() + timeout });
+      const { head, body } = await readHeadThenChunks<TranscodeHead>(call as grpc.ClientReadableStream<never>);
+      reply.header('content-type', head.contentType);
+      if (req.method === 'HEAD') {
+        body.destroy();
+        return reply.send();
+      }
+      return reply.send(body);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * Streaming between HTTP and the storage service, with backpressure both ways:
+ *  - readObject turns GetObject's message stream into a byte Readable that pulls a
+ *    message only when the HTTP response can take more;
+ *  - writeObject pipes an HTTP request body into PutObject, counting bytes and stopping
+ *    (413) as soon as the limit is passed; an aborted upload cancels the call, so the
+ *    storage service discards the temp file and the old object stays.
+ * The same readHeadThenChunks serves video transcodes (head message, then chunks).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { Readable, Transform, pipeline } from 'node:stream';
+import type { ObjectHead, ObjectInfo, PutObjectHeader, PutObjectRequest, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
+import { MeshError } from '../runtime';
+import { GatewayError, payloadTooLarge } from './errors';
+
+type Part<H> = { $case: 'head'; value: H } | { $case: 'chunk'; value: Buffer } | undefined;
+
+/**
+ * readHeadThenChunks waits for the first message (the head) of a server stream and
+ * returns it with the remaining chunks as a byte stream. Errors before the head reject;
+ * errors after it destroy the byte stream (the HTTP response is then cut short).
+ */
+export async function readHeadThenChunks<H>(call: grpc.ClientReadableStream<{ part?: Part<H> }>): Promise<{ head: H; body: Readable }> {
+  const it = call[Symbol.asyncIterator]() as AsyncIterator<{ part?: Part<H> }>;
+  let first: IteratorResult<{ part?: Part<H> }>;
+  try {
+    first = await it.next();
+  } catch (err) {
+    throw MeshError.from(err);
+  }
+  if (first.done || first.value.part?.$case !== 'head') {
+    call.cancel();
+    throw new MeshError(grpc.status.INTERNAL, 'upstream stream did not start with a head message');
+  }
+  const head = first.value.part.value;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      for (;;) {
+        const next = await it.next();
+        if (next.done) return;
+        if (next.value.part?.$case === 'chunk') yield next.value.part.value;
+      }
+    } finally {
+      // Runs when the response is destroyed early too: stop the upstream call.
+      call.cancel();
+    }
+  }
+  return { head, body: Readable.from(chunks(), { objectMode: false }) };
+}
+
+/** readObject opens an object (or a range) on the storage service. */
+export function readObject(
+  storage: StorageServiceClient,
+  req: { bucket: string; key: string; range?: { offset: number; length: number } },
+): Promise<{ head: ObjectHead; body: Readable }> {
+  return readHeadThenChunks<ObjectHead>(storage.getObject(req) as grpc.ClientReadableStream<{ part?: Part<ObjectHead> }>);
+}
+
+/** writeObject streams `source` into PutObject and resolves with the stored object's info. */
+export function writeObject(
+  storage: StorageServiceClient,
+  header: PutObjectHeader,
+  source: Readable,
+  limit: number,
+  onBytes: (n: number) => void = () => undefined,
+): Promise<ObjectInfo> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (err: unknown, info?: ObjectInfo) => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err instanceof GatewayError ? err : MeshError.from(err));
+      else resolve(info!);
+    };
+    const call = storage.putObject((err, res) => settle(err, res?.info));
+    call.write({ part: { $case: 'header', value: header } } satisfies PutObjectRequest);
+    let total = 0;
+    const toMessages = new Transform({
+      writableObjectMode: false,
+      readableObjectMode: true,
+      transform(chunk: Buffer, _enc, cb) {
+        total += chunk.length;
+        onBytes(chunk.length);
+        if (total > limit) return cb(payloadTooLarge(limit));
+        cb(null, { part: { $case: 'chunk', value: chunk } } satisfies PutObjectRequest);
+      },
+    });
+    pipeline(source, toMessages, call as unknown as NodeJS.WritableStream, (err: NodeJS.ErrnoException | null) => {
+      if (!err) return; // the unary callback settles success (or the storage's error)
+      settle(err);
+      call.cancel();
+    });
+  });
+}
