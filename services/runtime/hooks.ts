@@ -35,6 +35,8 @@ export interface ServiceHooks {
   onDraining?(): Promise<void> | void;
   /** Called after the drain, before exit: flush telemetry here. */
   onStopped?(): Promise<void> | void;
+  /** gRPC server interceptors to install (observability's per-method metrics), after the runtime's own. */
+  readonly serverInterceptors?: readonly import('@grpc/grpc-js').ServerInterceptor[];
 }
 
 /** HookFactory builds the hooks of a process from its effective runtime config. */

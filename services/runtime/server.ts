@@ -74,7 +74,7 @@ export async function runService<S extends Record<string, EnvSpec<unknown>>>(
   ];
   const shutdownController = new AbortController();
   const server = new grpc.Server({
-    interceptors: [instanceHeaderInterceptor(instanceId)],
+    interceptors: [instanceHeaderInterceptor(instanceId), ...hooks.flatMap((h) => h.serverInterceptors ?? [])],
     'grpc.max_receive_message_length': runtime.maxMessageBytes,
     'grpc.max_send_message_length': runtime.maxMessageBytes,
   });
