@@ -1,0 +1,33 @@
+/**
+ * imageServiceDefinition: the image service for the shared runtime — sharp tuned from the
+ * config (libvips threads, a small or no operation cache), one job queue, a lazy storage
+ * client for object sources and watermark images.
+ */
+import { sharp } from './sharp';
+import { ImageServiceService } from '../../generated/mediamesh/image/v1/image';
+import type { ServiceDefinition } from '../runtime';
+import { imageSpecs } from './config';
+import { createImageService } from './image-service';
+import { createJobQueue } from './job-queue';
+import { createStorageReader } from './source';
+
+export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
+  name: 'image',
+  protoFiles: ['mediamesh/image/v1/image.proto'],
+  protoServices: ['mediamesh.image.v1.ImageService'],
+  specs: imageSpecs,
+  register(server, { config, log }) {
+    if (config.vipsThreads) sharp.concurrency(config.vipsThreads);
+    // Sources are rarely repeated, so libvips' operation cache only holds memory.
+    sharp.cache(config.vipsCacheMb ? { memory: config.vipsCacheMb, files: 0, items: 100 } : false);
+    log.info('sharp ready', {
+      vipsThreads: sharp.concurrency(),
+      libvips: sharp.versions.vips,
+      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '(unset: set MALLOC_ARENA_MAX=2 to bound RSS with glibc)',
+    });
+    const readObject = createStorageReader();
+    const queue = createJobQueue(config.concurrency, config.maxQueue);
+    server.addService(ImageServiceService, createImageService({ config, queue, readObject, log }));
+    return () => readObject.close();
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * createImageService: the gRPC ImageService. Every call: load the source (inline or from
+ * storage, bounded), wait for a slot in the job queue, run under the time budget, and map
+ * every failure to a MeshError status with a message naming the problem.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { sharp } from './sharp';
+import type { Source } from '../../generated/mediamesh/common/v1/common';
+import type { ImageServiceServer, ProcessRequest, ProcessResponse } from '../../generated/mediamesh/image/v1/image';
+import type { ImageOperation } from '../../generated/mediamesh/image/v1/operations';
+import { formatImagePipeline, parseImagePipeline } from '../../fop';
+import { MeshError, Status, type Logger } from '../runtime';
+import type { ImageConfig } from './config';
+import { averageColour } from './describe/average';
+import { readExif } from './describe/exif';
+import { describeImage } from './describe/info';
+import { badOperation, noExif, processingTimeout, undecodableImage } from './errors';
+import type { JobQueue } from './job-queue';
+import { checkSourceHeader } from './limits';
+import { runPipeline } from './pipeline/run-pipeline';
+import { loadSource, type ObjectReader } from './source';
+
+export interface ImageServiceDeps {
+  readonly config: ImageConfig;
+  readonly queue: JobQueue;
+  readonly readObject: ObjectReader;
+  readonly log: Logger;
+}
+
+/** operationsOf parses the fop string (preferred) or takes the typed operations. */
+function operationsOf(req: ProcessRequest): ImageOperation[] {
+  if (req.fop) {
+    const parsed = parseImagePipeline(req.fop);
+    if (!parsed.ok) throw badOperation(parsed.errors);
+    return parsed.value;
+  }
+  if (!req.operations.length) throw badOperation(['no operations: give fop or operations']);
+  // Typed operations skip the URL parser, so check them through it: format, then parse again.
+  const parsed = parseImagePipeline(formatImagePipeline(req.operations));
+  if (!parsed.ok) throw badOperation(parsed.errors);
+  return req.operations;
+}
+
+/** createImageService builds the handlers; each call gets its own deadline and cancellation. */
+export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
+  const { config, queue, log } = deps;
+
+  /** withBudget runs fn with a signal aborted by the timeout or a cancelled call, on a queue slot. */
+  const withBudget = async <T>(call: grpc.ServerUnaryCall<unknown, unknown>, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(processingTimeout(config.timeoutMs)), config.timeoutMs);
+    const onCancel = () => controller.abort(new MeshError(Status.CANCELLED, 'call cancelled by the client'));
+    call.on('cancelled', onCancel);
+    const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    aborted.catch(() => undefined);
+    try {
+      // The race answers at the deadline even while libvips is still busy (sharp's own timeout stops it).
+      return await Promise.race([queue.run(() => fn(controller.signal), controller.signal), aborted]);
+    } finally {
+      clearTimeout(timer);
+      call.removeListener('cancelled', onCancel);
+    }
+  };
+
+  const load = (source: Source | undefined, signal: AbortSignal) => loadSource(source, config.maxInputBytes, deps.readObject, signal);
+
+  const unary =
+    <Req, Res>(name: string, handle: (req: Req, signal: AbortSignal) => Promise<Res>) =>
+    (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
+      const started = Date.now();
+      withBudget(call, (signal) => handle(call.request, signal)).then(
+        (res) => callback(null, res),
+        (err) => {
+          const e = MeshError.from(err);
+          if (e.shouldReport) log.error(`${name} failed`, { err: err instanceof Error ? err.stack : String(err) });
+          else log.debug(`${name} refused`, { code: e.code, msg: e.publicMessage, ms: Date.now() - started });
+          callback(e.toServiceError() as grpc.ServiceError);
+        },
+      );
+    };
+
+  return {
+    process: unary<ProcessRequest, ProcessResponse>('Process', async (req, signal) => {
+      const operations = operationsOf(req);
+      const input = await load(req.source, signal);
+      const readObject = (ref: Parameters<ObjectReader>[0], s: AbortSignal) => deps.readObject(ref, config.maxInputBytes, s);
+      const r = await runPipeline({ input, operations, accept: req.accept, config, signal, readObject });
+      return { data: r.data, contentType: r.contentType, width: r.width, height: r.height, format: r.format, originalReturned: r.originalReturned };
+    }),
+    info: unary('Info', async (req, signal) => describeImage(await load(req.source, signal))),
+    exif: unary('Exif', async (req, signal) => {
+      const input = await load(req.source, signal);
+      const meta = await sharp(input, { limitInputPixels: false })
+        .metadata()
+        .catch((err) => {
+          throw undecodableImage('source', err);
+        });
+      const tags = readExif(meta.exif);
+      if (!Object.keys(tags).length) throw noExif();
+      return { tags };
+    }),
+    average: unary('Average', async (req, signal) => {
+      const input = await load(req.source, signal);
+      const meta = await sharp(input, { limitInputPixels: false })
+        .metadata()
+        .catch((err) => {
+          throw undecodableImage('source', err);
+        });
+      checkSourceHeader(meta, config);
+      return { rgb: await averageColour(input, config) };
+    }),
+  };
+}

@@ -1,0 +1,5 @@
+/** The image service process: `node dist/services/image/main.js`. */
+import { runMain } from '../runtime';
+import { imageServiceDefinition } from './definition';
+
+runMain(imageServiceDefinition);

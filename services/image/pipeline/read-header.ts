@@ -1,0 +1,18 @@
+/**
+ * readHeader: sharp metadata() parses only the header, so a decompression bomb (a tiny file
+ * declaring 30000×30000) is refused here, before a single pixel is decoded.
+ */
+import { sharp } from '../sharp';
+import { undecodableImage } from '../errors';
+import { checkSourceHeader } from '../limits';
+import type { Step } from './context';
+
+export const readHeader: Step = async (ctx) => {
+  if (ctx.meta) return;
+  ctx.meta = await sharp(ctx.input, { limitInputPixels: false })
+    .metadata()
+    .catch((err) => {
+      throw undecodableImage('source', err);
+    });
+  checkSourceHeader(ctx.meta, ctx.config);
+};

@@ -1,0 +1,71 @@
+/**
+ * Source bytes: inline, or an object read from storage through the mesh with a streaming
+ * GetObject that stops as soon as the byte limit is passed (never buffers more than it allows).
+ */
+import type { ObjectRef, Source } from '../../generated/mediamesh/common/v1/common';
+import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
+import { createMeshClient } from '../../mesh/client';
+import { MeshError } from '../runtime';
+import { badSource, inputTooLarge } from './errors';
+
+/** ObjectReader reads one storage object (bounded). */
+export type ObjectReader = (ref: ObjectRef, maxBytes: number, signal: AbortSignal) => Promise<Buffer>;
+
+/** createStorageReader dials storage lazily (first use) through the mesh client. */
+export function createStorageReader(): ObjectReader & { close(): void } {
+  let client: StorageServiceClient | undefined;
+  const read: ObjectReader = (ref, maxBytes, signal) =>
+    new Promise<Buffer>((resolve, reject) => {
+      client ??= createMeshClient(StorageServiceClient, 'storage');
+      const call = client.getObject({ bucket: ref.bucket, key: ref.key, range: undefined });
+      const chunks: Buffer[] = [];
+      let total = 0;
+      let failed = false;
+      const fail = (err: unknown) => {
+        if (failed) return;
+        failed = true;
+        signal.removeEventListener('abort', onAbort);
+        call.cancel();
+        reject(err);
+      };
+      const onAbort = () => fail(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.on('data', (msg: GetObjectResponse) => {
+        if (msg.part?.$case === 'head') {
+          const size = msg.part.value.info?.size ?? 0;
+          if (size > maxBytes) fail(inputTooLarge(size, maxBytes));
+          return;
+        }
+        if (msg.part?.$case !== 'chunk') return;
+        total += msg.part.value.length;
+        if (total > maxBytes) return fail(inputTooLarge(total, maxBytes));
+        chunks.push(Buffer.from(msg.part.value));
+      });
+      call.on('error', (err) => fail(MeshError.from(err)));
+      call.on('end', () => {
+        if (failed) return;
+        signal.removeEventListener('abort', onAbort);
+        resolve(Buffer.concat(chunks, total));
+      });
+    });
+  return Object.assign(read, { close: () => client?.close() });
+}
+
+/** loadSource returns the source's bytes, enforcing the byte limit for both kinds. */
+export async function loadSource(source: Source | undefined, maxBytes: number, readObject: ObjectReader, signal: AbortSignal): Promise<Buffer> {
+  switch (source?.kind?.$case) {
+    case 'inline': {
+      const data = source.kind.value;
+      if (data.length === 0) throw badSource('inline bytes are empty');
+      if (data.length > maxBytes) throw inputTooLarge(data.length, maxBytes);
+      return Buffer.from(data.buffer, data.byteOffset, data.length);
+    }
+    case 'object': {
+      const { bucket, key } = source.kind.value;
+      if (!bucket || !key) throw badSource('object needs a bucket and a key');
+      return readObject(source.kind.value, maxBytes, signal);
+    }
+    default:
+      throw badSource('missing: give inline bytes or an object {bucket, key}');
+  }
+}
