@@ -91,8 +91,10 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
     if (!entry) continue;
     errors.push(...checkEntryBuilt(ctx.root, entry, at));
     if (!fs.existsSync(path.join(ctx.root, entry.source))) continue;
-    const env = new Map([...ctx.imageEnv, ...envMap(s.environment)]);
-    const proc = await checkProcessEnv(ctx.root, { where: at, entry: entry.source, env });
+    const own = envMap(s.environment);
+    const env = new Map([...ctx.imageEnv, ...own]);
+    const inherited = new Set([...ctx.imageEnv.keys()].filter((k) => !own.has(k)));
+    const proc = await checkProcessEnv(ctx.root, { where: at, entry: entry.source, env, inherited });
     errors.push(...proc.errors);
     apps.set(name, { name, entry, ports: proc.ports, env });
 
@@ -106,7 +108,7 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
       const containerPort = Number(/(\d+)(?:\/\w+)?$/.exec(p)?.[1]);
       const served = proc.ports.find((x) => x.port === containerPort);
       if (!served) errors.push(`${at}: publishes container port ${containerPort}, which it does not serve (serves ${proc.ports.map((x) => x.port).join(', ') || 'nothing'})`);
-      else if (isLoopback(served.host)) errors.push(`${at}: publishes port ${containerPort} but ${served.variable} binds ${served.host}`);
+      else if (isLoopback(served.host)) errors.push(`${at}: publishes port ${containerPort} but ${served.hostVariable} binds ${served.host}`);
     }
     const hc = healthcheckTarget(asObj(s.healthcheck).test);
     if (hc && !proc.ports.some((x) => x.port === hc.port && x.protocol === hc.protocol)) errors.push(`${at}: healthcheck probes ${hc.protocol} port ${hc.port}, which it does not serve as ${hc.protocol}`);
@@ -124,10 +126,11 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
     if (!isEnvoyImage(String(s.image ?? ''))) continue;
     const at = `${where} services.${name}`;
     const app = /^service:(.+)$/.exec(String(s.network_mode ?? ''))?.[1];
-    if (!app || !apps.has(app)) {
+    if (!app || !isMediameshImage(String(asObj(services[app]).image ?? '').replace(/^\$\{[A-Z0-9_]+:?-(.*)\}$/, '$1'))) {
       errors.push(`${at}: an Envoy sidecar needs network_mode service:<mediamesh service> (found ${String(s.network_mode)})`);
       continue;
     }
+    if (!apps.has(app)) continue; // its app could not be checked (reported above)
     sidecarOf.set(app, name);
     const argv = asList(s.command).map(String);
     const config = argv[argv.indexOf('-c') + 1];

@@ -47,6 +47,14 @@ function envOf(ctx: DeployContext, index: K8sIndex, c: Obj, at: string, errors: 
   for (const e of asList(c.env).map(asObj)) {
     const vf = asObj(e.valueFrom);
     const field = asObj(vf.fieldRef).fieldPath;
+    const keyRef = asObj(vf.configMapKeyRef ?? vf.secretKeyRef);
+    if (keyRef.name) {
+      const kind = vf.configMapKeyRef ? 'ConfigMap' : 'Secret';
+      const value = index.dataOf(kind, String(keyRef.name))?.[String(keyRef.key)];
+      if (value === undefined) errors.push(`${at}: env ${String(e.name)} refers to missing ${kind} key ${String(keyRef.name)}/${String(keyRef.key)}`);
+      else env.set(String(e.name), { literal: String(value) });
+      continue;
+    }
     env.set(String(e.name), e.valueFrom ? { runtime: field ? `fieldRef:${String(field)}` : 'valueFrom' } : { literal: String(e.value ?? '') });
   }
   return env;
@@ -59,7 +67,8 @@ async function checkProcessContainer(ctx: DeployContext, index: K8sIndex, c: Obj
   errors.push(...checkEntryBuilt(ctx.root, entry, at));
   if (!fs.existsSync(path.join(ctx.root, entry.source))) return undefined;
   const env = envOf(ctx, index, c, at, errors);
-  const proc = await checkProcessEnv(ctx.root, { where: at, entry: entry.source, env });
+  const inherited = new Set([...ctx.imageEnv.keys()].filter((k) => env.get(k) === ctx.imageEnv.get(k)));
+  const proc = await checkProcessEnv(ctx.root, { where: at, entry: entry.source, env, inherited });
   errors.push(...proc.errors);
   const declared = asList(c.ports).map((p) => Number(asObj(p).containerPort));
   for (const port of declared) if (!proc.ports.some((p) => p.port === port)) errors.push(`${at}: containerPort ${port} is not served (serves ${proc.ports.map((p) => `${p.port} from ${p.variable}`).join(', ') || 'nothing'})`);
@@ -72,7 +81,7 @@ async function checkProcessContainer(ctx: DeployContext, index: K8sIndex, c: Obj
     const served = proc.ports.find((p) => p.port === port);
     if (!served) errors.push(`${at}: ${kind} hits port ${String(pp.port)}, which the process does not serve`);
     else if (pp.kind !== 'tcp' && pp.kind !== served.protocol) errors.push(`${at}: ${kind} is a ${pp.kind} probe on ${served.protocol} port ${served.port} (${served.variable})`);
-    else if (isLoopback(served.host)) errors.push(`${at}: ${kind} hits port ${served.port}, but ${served.variable} binds ${served.host} (unreachable from the kubelet)`);
+    else if (isLoopback(served.host)) errors.push(`${at}: ${kind} hits port ${served.port}, but ${served.hostVariable} binds ${served.host} (unreachable from the kubelet)`);
   }
   const adv = env.get('MEDIAMESH_ADVERTISE_ADDRESS');
   if (proc.known.variables.has('MEDIAMESH_ADVERTISE_ADDRESS') && env.get('MEDIAMESH_ZK') && !(adv && 'runtime' in adv && adv.runtime === 'fieldRef:status.podIP')) {

@@ -18,6 +18,11 @@ export interface ProcessContainer {
   readonly entry: string;
   /** The whole environment: image ENV first, then the manifest's. */
   readonly env: ReadonlyMap<string, EnvValue>;
+  /**
+   * Names that come only from the image's ENV (the same for every process): a process may
+   * ignore them, so they are parse-checked where read but never reported as unread.
+   */
+  readonly inherited?: ReadonlySet<string>;
 }
 
 /** ServedPort is a port a process listens on because of a variable. */
@@ -27,6 +32,7 @@ export interface ServedPort {
   readonly variable: string;
   /** The bind address in effect (from hostVariable or its fallback). */
   readonly host?: string;
+  readonly hostVariable?: string;
 }
 
 /**
@@ -39,7 +45,7 @@ export interface ServedPort {
 export const PORT_VARIABLES: Record<string, { protocol: 'grpc' | 'http'; hostVariable?: string; servedWhen?: RegExp }> = {
   MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', servedWhen: /\brun(Main|Service)\(/ },
   MEDIAMESH_GATEWAY_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_GATEWAY_HOST' },
-  MEDIAMESH_XDS_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_XDS_HOST' },
+  MEDIAMESH_XDS_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_CP_HOST' },
   MEDIAMESH_CP_STATUS_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_CP_STATUS_HOST' },
 };
 
@@ -58,6 +64,7 @@ export async function checkProcessEnv(root: string, c: ProcessContainer): Promis
   for (const [name, value] of c.env) {
     if (!name.startsWith('MEDIAMESH_')) continue;
     const spec = known.lookup(name);
+    if (!spec && c.inherited?.has(name)) continue;
     if (!spec) {
       errors.push(`${c.where}: ${name} is not read by ${c.entry} (no spec or env read of it in any source reachable from it)`);
       continue;
@@ -82,7 +89,7 @@ export async function checkProcessEnv(root: string, c: ProcessContainer): Promis
     }
     const hostSpec = role.hostVariable ? known.variables.get(role.hostVariable) : undefined;
     const host = literalOf(c.env.get(role.hostVariable ?? '')) ?? (typeof hostSpec?.fallback === 'string' ? hostSpec.fallback : undefined);
-    ports.push({ port, protocol: role.protocol, variable, host });
+    ports.push({ port, protocol: role.protocol, variable, host, hostVariable: role.hostVariable });
   }
   return { errors, ports, known };
 }
