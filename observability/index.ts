@@ -1,0 +1,14 @@
+/**
+ * observability: OpenTelemetry start-up, span helpers, metrics, trace ids in logs.
+ * Entries import './start' (side effect) first; everything else imports from here.
+ */
+export { spanHelpers, withSpan, setSpanAttributes, recordSpanError } from './spans';
+export type { SpanAttributes, SpanHelpers } from './spans';
+export { telemetrySpecs, loadTelemetryConfig } from './config';
+export type { TelemetryConfig } from './config';
+export { otelServiceName, serviceNameFromEntry } from './service-name';
+
+// ---- internal: for the runtime, tests and benchmarks ----
+export { startTelemetry, resourceAttributes } from './telemetry';
+export type { Telemetry } from './telemetry';
+export { traceLogContext } from './log-context';

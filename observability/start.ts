@@ -1,0 +1,58 @@
+/**
+ * observability/start: the FIRST import of every process entry (`import '../../observability/start';`).
+ * It starts the OpenTelemetry SDK before @grpc/grpc-js and http are loaded (require-in-the-middle
+ * patches modules as they are required), installs the trace-id log context and the runtime hooks
+ * (metrics interceptor, flush on shutdown). With no OTLP endpoint and no metrics port it does nothing
+ * beyond reading the environment. A bad variable exits 2 naming it, like the runtime's own config.
+ * Importing it twice is harmless: Node runs a module once.
+ */
+import { ConfigError } from '../services/runtime/config';
+import { addHookFactory } from '../services/runtime/hooks';
+import { createLogger, setLogContextProvider } from '../services/runtime/log';
+import { loadTelemetryConfig, type TelemetryConfig } from './config';
+import { telemetryHookFactory } from './hooks';
+import { traceLogContext } from './log-context';
+import { serviceNameFromEntry } from './service-name';
+import { startTelemetry, type Telemetry } from './telemetry';
+
+function loadOrExit(): TelemetryConfig {
+  try {
+    return loadTelemetryConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const service = serviceNameFromEntry(process.argv[1]) || 'process';
+    createLogger({ service }).error(`bad configuration: ${err.message}`, { event: 'config-error', variable: err.variable });
+    process.stderr.write(`${service}: bad configuration: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+function start(config: TelemetryConfig): Telemetry | undefined {
+  if (!config.tracing && !config.metrics) return undefined;
+  const log = createLogger({ service: config.service, instance: config.instanceId, component: 'telemetry' });
+  const telemetry = startTelemetry(config, log);
+  telemetry.metricsEndpoint.catch((err: Error) => {
+    const where = `${config.settings.metricsHost}:${config.settings.metricsPort}`;
+    log.error(`cannot serve metrics on ${where}: ${err.message}`, { event: 'config-error', variable: 'MEDIAMESH_METRICS_PORT' });
+    process.stderr.write(`${config.service}: MEDIAMESH_METRICS_PORT: cannot serve metrics on ${where}: ${err.message}\n`);
+    process.exit(2);
+  });
+  setLogContextProvider(traceLogContext);
+  addHookFactory(telemetryHookFactory(telemetry));
+  return telemetry;
+}
+
+const telemetry = start(loadOrExit());
+
+/**
+ * shutdownTelemetry flushes and stops telemetry, for entries that do not run the runtime's hooks
+ * (the control plane, the CLI): call it before process.exit. A no-op when telemetry is off.
+ */
+export function shutdownTelemetry(): Promise<void> {
+  return telemetry?.shutdown() ?? Promise.resolve();
+}
+
+/** activeTelemetry is this process's telemetry (undefined when off), for tests and diagnostics. */
+export function activeTelemetry(): Telemetry | undefined {
+  return telemetry;
+}
