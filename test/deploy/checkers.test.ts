@@ -10,6 +10,7 @@ import { repoRoot } from '../../services/runtime/paths';
 import { checkCompose } from './support/compose-check';
 import { deployContext } from './support/context';
 import { checkDockerfile } from './support/dockerfile';
+import { checkDockerignore } from './support/dockerignore';
 import { checkK8s } from './support/k8s-check';
 import { parseYaml } from './support/yaml-files';
 
@@ -93,6 +94,19 @@ describe('Kubernetes checker', () => {
   it.each(cases)('reports %s', async (_name, file, edits, expected) => {
     const found = await newErrors(k8s, { [`k8s/${file}`]: edits });
     expect(found).toContainEqual(expect.stringMatching(expected));
+  });
+});
+
+describe('Dockerfile ignore checker', () => {
+  const ignore = (dir: string) => checkDockerignore(root, fs.readFileSync(path.join(dir, 'Dockerfile.dockerignore'), 'utf8'));
+  it('reports a needed folder left out of the context', async () => {
+    expect(await newErrors(ignore, { 'Dockerfile.dockerignore': [['!test/harness\n', '']] })).toContainEqual(expect.stringMatching(/drops test\/harness/));
+  });
+  it('reports the health check script left out', async () => {
+    expect(await newErrors(ignore, { 'Dockerfile.dockerignore': [['!deploy/healthcheck.js\n', '']] })).toContainEqual(expect.stringMatching(/drops deploy\/healthcheck\.js/));
+  });
+  it('reports node_modules sent to the daemon', async () => {
+    expect(await newErrors(ignore, { 'Dockerfile.dockerignore': [['**/node_modules\n', '']] })).toContainEqual(expect.stringMatching(/sends node_modules/));
   });
 });
 

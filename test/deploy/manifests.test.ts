@@ -12,6 +12,7 @@ import { repoRoot } from '../../services/runtime/paths';
 import { checkCompose } from './support/compose-check';
 import { deployContext, yamlFilesUnder } from './support/context';
 import { checkDockerfile } from './support/dockerfile';
+import { checkDockerignore } from './support/dockerignore';
 import { checkBootstrap } from './support/envoy-bootstrap';
 import { checkK8s } from './support/k8s-check';
 import { loadK8s } from './support/k8s-index';
@@ -31,6 +32,10 @@ describe('deployment artefacts', () => {
 
   it('the Dockerfile is multi-stage, non-root, with ffmpeg, and runs a built entry', () => {
     expect(checkDockerfile(root, fs.readFileSync(path.join(deploy, 'Dockerfile'), 'utf8'))).toEqual([]);
+  });
+
+  it('the Dockerfile\'s ignore file keeps every input of the build and leaves out node_modules, dist, .git', () => {
+    expect(checkDockerignore(root, fs.readFileSync(path.join(deploy, 'Dockerfile.dockerignore'), 'utf8'))).toEqual([]);
   });
 
   it('the image ENV sets only MEDIAMESH_* variables some process reads', async () => {

@@ -150,6 +150,7 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
       const cp = apps.get(x.host);
       if (!cp || !cp.ports.some((p) => p.port === x.port && p.protocol === 'grpc')) errors.push(`${at}: bootstrap dials the control plane at ${x.host}:${x.port}, which no compose service serves`);
     }
+    for (const u of b.facts.upstreams) hostOk(u.host, `${at} bootstrap cluster ${u.cluster}`);
     const a = apps.get(app)!;
     const service = path.basename(path.dirname(a.entry.source));
     if (b.facts.appPort !== undefined && !a.ports.some((p) => p.port === b.facts.appPort && p.protocol === 'grpc')) errors.push(`${at}: bootstrap APP_PORT ${b.facts.appPort} is not a gRPC port ${app} serves`);

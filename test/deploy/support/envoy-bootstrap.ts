@@ -16,6 +16,8 @@ export interface HostPort {
 export interface BootstrapFacts {
   /** Addresses of the cluster ADS uses (the control plane's xDS port). */
   readonly xds: HostPort[];
+  /** Addresses of every other static cluster outside the pod (e.g. the OTLP collector). */
+  readonly upstreams: Array<HostPort & { cluster: string }>;
   /** node.metadata.APP_SERVICE / APP_PORT: the local app behind the inbound listener. */
   readonly appService?: string;
   readonly appPort?: number;
@@ -62,11 +64,15 @@ export function checkBootstrap(obj: unknown, where: string): BootstrapCheck {
   for (const t of ['lds_config', 'cds_config']) {
     if (!isObj(asObj(asObj(b.dynamic_resources)[t]).ads)) errors.push(`${where}: dynamic_resources.${t} must read from ADS`);
   }
+  const upstreams = clusters
+    .filter((c) => !grpcServices.includes(c.name))
+    .flatMap((c) => socketAddresses(c).map((a) => ({ ...a, cluster: String(c.name) })))
+    .filter((a) => !/^(127\.|::1$|localhost$)/.test(a.host));
   const appPort = meta.APP_PORT === undefined ? undefined : Number(meta.APP_PORT);
   if (appPort !== undefined && !(Number.isInteger(appPort) && appPort > 0 && appPort < 65536)) errors.push(`${where}: node.metadata.APP_PORT ${JSON.stringify(meta.APP_PORT)} is not a port`);
   const adminPort = Number(asObj(asObj(asObj(b.admin).address).socket_address).port_value) || undefined;
   return {
     errors,
-    facts: { xds, appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined, appPort, adminPort },
+    facts: { xds, upstreams, appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined, appPort, adminPort },
   };
 }

@@ -118,6 +118,7 @@ function checkSidecar(index: K8sIndex, podSpec: Obj, c: Obj, app: { proc: Proces
   const b = checkBootstrap(y.docs[0], where);
   errors.push(...b.errors);
   for (const x of b.facts.xds) if (!index.hostPortServed(x.host, x.port)) errors.push(`${at}: bootstrap dials the control plane at ${x.host}:${x.port}, which is no Service port`);
+  for (const u of b.facts.upstreams) if (!index.hostPortServed(u.host, u.port)) errors.push(`${at}: bootstrap cluster ${u.cluster} dials ${u.host}:${u.port}, which is no Service port`);
   if (app && b.facts.appPort !== undefined && !app.proc.ports.some((p) => p.port === b.facts.appPort && p.protocol === 'grpc')) errors.push(`${at}: bootstrap APP_PORT ${b.facts.appPort} is not a gRPC port of the app container`);
   if (app && b.facts.appService !== undefined && b.facts.appService !== app.service) errors.push(`${at}: bootstrap APP_SERVICE ${b.facts.appService} but the pod runs ${app.service}`);
   const declared = asList(c.ports).map((p) => Number(asObj(p).containerPort));
