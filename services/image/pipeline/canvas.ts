@@ -75,16 +75,30 @@ export class Canvas {
     else this.known = false;
   }
 
-  /** flush materialises the pipeline as 8-bit sRGB raw pixels and starts a fresh one on them. */
+  /** flush materialises the pipeline as 8-bit sRGB pixels and starts a fresh one on them. */
   async flush(): Promise<void> {
     if (!this.queued && this.known) return;
+    if (this.pages > 1) return this.flushAnimated();
     const { data, info } = await this.img.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-    const pageHeight = Math.round(info.height / this.pages);
-    this.img = sharp(data, {
-      raw: { width: info.width, height: info.height, channels: info.channels, ...(this.pages > 1 ? { pageHeight } : {}) },
-      limitInputPixels: this.opts.limitInputPixels * this.pages,
-    }).timeout({ seconds: this.opts.timeoutSeconds });
-    this.current = { width: info.width, height: pageHeight };
+    this.img = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels }, limitInputPixels: this.opts.limitInputPixels }).timeout({
+      seconds: this.opts.timeoutSeconds,
+    });
+    this.restarted({ width: info.width, height: info.height });
+  }
+
+  /**
+   * flushAnimated: libvips only treats a pipeline as animated when it was loaded from an
+   * animated file (raw input with a page height is one tall frame to extend/composite), so
+   * animations are materialised as lossless WebP at the lowest effort, which keeps frames and delays.
+   */
+  private async flushAnimated(): Promise<void> {
+    const { data, info } = await this.img.webp({ lossless: true, effort: 0 }).toBuffer({ resolveWithObject: true });
+    this.img = sharp(data, { animated: true, limitInputPixels: this.opts.limitInputPixels * this.pages }).timeout({ seconds: this.opts.timeoutSeconds });
+    this.restarted({ width: info.width, height: info.pageHeight ?? Math.round(info.height / this.pages) });
+  }
+
+  private restarted(size: Size): void {
+    this.current = size;
     this.known = true;
     this.last = -1;
     this.flushes++;
