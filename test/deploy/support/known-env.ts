@@ -30,7 +30,8 @@ export interface KnownEnv {
   lookup(name: string): KnownVariable | undefined;
 }
 
-const SPEC_NAME = /name:\s*['"](MEDIAMESH_[A-Z0-9_]+)['"]/g;
+// OTEL_* specs are collected too, so their values are parse-checked where a process declares them.
+const SPEC_NAME = /name:\s*['"]((?:MEDIAMESH|OTEL)_[A-Z0-9_]+)['"]/g;
 const ENV_READ = /env(?:\.|\[['"])(MEDIAMESH_[A-Z0-9_]+)/g;
 const ENV_PREFIX = /`(MEDIAMESH_[A-Z0-9_]*_)\$\{/g;
 const RELATIVE_IMPORT = /(?:from\s+|import\s+|require\()\s*['"](\.{1,2}\/[^'"]+)['"]/g;

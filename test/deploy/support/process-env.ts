@@ -37,16 +37,18 @@ export interface ServedPort {
 
 /**
  * PORT_VARIABLES: variables that make a process listen, with their protocol and bind-address
- * variable. MEDIAMESH_PORT is a shared runtime variable every process parses, but only
- * processes started through runMain/runService serve gRPC on it (the gateway parses it and
- * serves HTTP on MEDIAMESH_GATEWAY_PORT), hence servedWhen: a call found in the process's own
- * sources (outside services/runtime, which defines them).
+ * variable. `required` ports must be fixed in a container (0 = a random port); optional ones
+ * (metrics) may stay off (a negative value). MEDIAMESH_PORT is a shared runtime variable every
+ * process parses, but only processes started through runMain/runService serve gRPC on it (the
+ * gateway parses it and serves HTTP on MEDIAMESH_GATEWAY_PORT), hence servedWhen: a call found in
+ * the process's own sources (outside services/runtime, which defines them).
  */
-export const PORT_VARIABLES: Record<string, { protocol: 'grpc' | 'http'; hostVariable?: string; servedWhen?: RegExp }> = {
-  MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', servedWhen: /\brun(Main|Service)\(/ },
-  MEDIAMESH_GATEWAY_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_GATEWAY_HOST' },
-  MEDIAMESH_XDS_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_CP_HOST' },
-  MEDIAMESH_CP_STATUS_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_CP_STATUS_HOST' },
+export const PORT_VARIABLES: Record<string, { protocol: 'grpc' | 'http'; hostVariable: string; required: boolean; servedWhen?: RegExp }> = {
+  MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', required: true, servedWhen: /\brun(Main|Service)\(/ },
+  MEDIAMESH_GATEWAY_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_GATEWAY_HOST', required: true },
+  MEDIAMESH_XDS_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_CP_HOST', required: true },
+  MEDIAMESH_CP_STATUS_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_CP_STATUS_HOST', required: true },
+  MEDIAMESH_METRICS_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_METRICS_HOST', required: false },
 };
 
 export interface ProcessCheck {
@@ -57,14 +59,15 @@ export interface ProcessCheck {
 
 const literalOf = (v: EnvValue | undefined): string | undefined => (v && 'literal' in v && v.literal !== '' ? v.literal : undefined);
 
-/** checkProcessEnv reports unknown MEDIAMESH_* names, values the process would reject, and unfixed ports. */
+/** checkProcessEnv reports unknown MEDIAMESH_ names, MEDIAMESH_/OTEL_ values the process would reject, and unfixed ports. */
 export async function checkProcessEnv(root: string, c: ProcessContainer): Promise<ProcessCheck> {
   const known = await knownEnvOf(root, c.entry);
   const errors: string[] = [];
   for (const [name, value] of c.env) {
-    if (!name.startsWith('MEDIAMESH_')) continue;
+    if (!/^(MEDIAMESH|OTEL)_/.test(name)) continue;
     const spec = known.lookup(name);
-    if (!spec && c.inherited?.has(name)) continue;
+    // Standard OTEL_* variables are also read by the SDK itself: only values are checked, where a spec exists.
+    if (!spec && (c.inherited?.has(name) || name.startsWith('OTEL_'))) continue;
     if (!spec) {
       errors.push(`${c.where}: ${name} is not read by ${c.entry} (no spec or env read of it in any source reachable from it)`);
       continue;
@@ -82,13 +85,19 @@ export async function checkProcessEnv(root: string, c: ProcessContainer): Promis
     const spec = known.variables.get(variable);
     if (!spec || (role.servedWhen && !servesThrough(root, known, role.servedWhen))) continue;
     const raw = literalOf(c.env.get(variable));
-    const port = raw !== undefined ? Number(raw) : typeof spec.fallback === 'number' ? spec.fallback : undefined;
-    if (!port) {
+    let port = spec.fallback;
+    try {
+      if (raw !== undefined) port = spec.parse ? spec.parse(raw.trim()) : Number(raw);
+    } catch {
+      continue; // reported above as a value the process rejects
+    }
+    if (typeof port !== 'number' || (!role.required && port < 0)) continue;
+    if (port <= 0) {
       errors.push(`${c.where}: ${variable} is unset or 0 (a random port): a container needs a fixed port`);
       continue;
     }
-    const hostSpec = role.hostVariable ? known.variables.get(role.hostVariable) : undefined;
-    const host = literalOf(c.env.get(role.hostVariable ?? '')) ?? (typeof hostSpec?.fallback === 'string' ? hostSpec.fallback : undefined);
+    const hostSpec = known.variables.get(role.hostVariable);
+    const host = literalOf(c.env.get(role.hostVariable)) ?? (typeof hostSpec?.fallback === 'string' ? hostSpec.fallback : undefined);
     ports.push({ port, protocol: role.protocol, variable, host, hostVariable: role.hostVariable });
   }
   return { errors, ports, known };
