@@ -85,10 +85,29 @@ export function writeObject(
         cb(null, { part: { $case: 'chunk', value: chunk } } satisfies PutObjectRequest);
       },
     });
-    pipeline(source, toMessages, call as unknown as NodeJS.WritableStream, (err: NodeJS.ErrnoException | null) => {
+    // pipe (not pipeline) into the call: on a failure the call must stay writable for
+    // abortUpload's poison message instead of being destroyed by the pipeline.
+    toMessages.pipe(call as unknown as NodeJS.WritableStream);
+    pipeline(source, toMessages, (err: NodeJS.ErrnoException | null) => {
       if (!err) return; // the unary callback settles success (or the storage's error)
+      toMessages.unpipe();
       settle(err);
-      call.cancel();
+      abortUpload(call);
     });
   });
+}
+
+/**
+ * abortUpload makes sure a failed upload is never committed. A second header is a
+ * protocol error the storage service rejects before it commits anything (messages are
+ * handled in order), so it is a deterministic abort; cancel() alone races the server's
+ * end-of-stream (see CANCEL_GRACE_MS in storage/grpc-handlers.ts).
+ */
+function abortUpload(call: grpc.ClientWritableStream<PutObjectRequest>): void {
+  try {
+    if (!call.writableEnded && !call.destroyed) call.write({ part: { $case: 'header', value: { bucket: '', key: '', contentType: '' } } });
+  } catch {
+    /* the stream is already gone: cancel below is enough */
+  }
+  call.cancel();
 }

@@ -117,15 +117,44 @@ async function uploadFrom(call: grpc.ServerReadableStream<PutObjectRequest, unkn
   async function* chunks(): AsyncGenerator<Uint8Array> {
     for (;;) {
       const next = await it.next();
-      // A cancelled upload may end the stream early: never commit the truncated bytes.
-      if (call.cancelled) throw new MeshError(Status.CANCELLED, 'upload cancelled by the client');
-      if (next.done) return;
+      if (call.cancelled) throw cancelled();
+      if (next.done) {
+        await cancellationWindow(call);
+        return;
+      }
       const part = next.value.part;
       if (part?.$case !== 'chunk') throw invalidRequest('PutObject: only chunks may follow the header');
       yield part.value;
     }
   }
   return { header, chunks: chunks() };
+}
+
+const cancelled = () => new MeshError(Status.CANCELLED, 'upload cancelled by the client');
+
+/**
+ * CANCEL_GRACE_MS: how long a finished upload waits for a late cancellation before it
+ * is committed. A Node client's cancel() half-closes the stream first and sends
+ * RST_STREAM only after its writes flush, so the server sees a clean "end" ~10 ms before
+ * "cancelled"; committing at once would store the truncated bytes. The gateway also
+ * sends a poison message before cancelling (see gateway/storage-stream.ts), which is
+ * deterministic; this window protects other clients.
+ */
+const CANCEL_GRACE_MS = 100;
+
+function cancellationWindow(call: grpc.ServerReadableStream<PutObjectRequest, unknown>): Promise<void> {
+  if (call.cancelled) return Promise.reject(cancelled());
+  return new Promise((resolve, reject) => {
+    const onCancel = () => {
+      clearTimeout(timer);
+      reject(cancelled());
+    };
+    const timer = setTimeout(() => {
+      call.off('cancelled', onCancel);
+      resolve();
+    }, CANCEL_GRACE_MS);
+    call.once('cancelled', onCancel);
+  });
 }
 
 function report(log: Logger, method: string, err: unknown): MeshError {

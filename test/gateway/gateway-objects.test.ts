@@ -92,6 +92,20 @@ describe('gateway objects (storage + gateway processes)', () => {
     expect((await request(stack.base, 'GET', '/healthz')).status).toBe(200);
   });
 
+  it('keeps the old object when a client disconnects midway through an upload', async () => {
+    expect((await request(stack.base, 'PUT', '/pub/keep.bin', { headers: admin(), body: 'original' })).status).toBe(200);
+    const { request: rawRequest } = await import('node:http');
+    const u = new URL(stack.base);
+    await new Promise<void>((resolve) => {
+      const req = rawRequest({ host: u.hostname, port: u.port, method: 'PUT', path: '/pub/keep.bin', headers: admin({ 'content-length': '500000' }) });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(200_000, 7), () => setTimeout(() => req.destroy(), 300));
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    const after = await request(stack.base, 'GET', '/pub/keep.bin');
+    expect(after.body.toString()).toBe('original');
+  });
+
   it('serves private objects only with a valid signed URL, from either key', async () => {
     expect((await request(stack.base, 'PUT', '/priv/secret.txt', { headers: admin({ 'content-type': 'text/plain' }), body: 'top secret' })).status).toBe(200);
     const url = `${stack.base}/priv/secret.txt`;
