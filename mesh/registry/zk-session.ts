@@ -95,6 +95,25 @@ export function createZkSession(opts: ZkSessionOptions): ZkSession {
       if (gen === generation && !closed) onRawState(s.name);
     });
     c.connect();
+    armConnectWatchdog(gen);
+  };
+
+  /**
+   * armConnectWatchdog replaces a client that never gets a session. The library sets no
+   * timeout between the TCP connect and the server's answer, so a socket accepted by a
+   * ZooKeeper that is still starting can wait forever; a client without a session has
+   * nothing to lose by being replaced.
+   */
+  const armConnectWatchdog = (gen: number) => {
+    const limit = Math.max(sessionTimeoutMs, 2_000);
+    const timer = setTimeout(() => {
+      if (closed || gen !== generation || hasSession) return;
+      log.debug('ZooKeeper: no session yet, starting a fresh client', { afterMs: limit });
+      const old = client;
+      startClient();
+      old.close();
+    }, limit);
+    timer.unref();
   };
 
   const expire = (why: string) => {

@@ -35,3 +35,32 @@ export function startProbe(zk: string, id: string, env: Record<string, string> =
     },
   });
 }
+
+import * as grpc from '@grpc/grpc-js';
+
+/** checkHealth calls grpc.health.v1.Health/Check on a channel and resolves with the instance that answered. */
+export function checkHealth(client: grpc.Client, deadlineMs = 3_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let instance = '';
+    const call = client.makeUnaryRequest(
+      '/grpc.health.v1.Health/Check',
+      () => Buffer.alloc(0), // HealthCheckRequest{service: ""} encodes to no bytes
+      (b: Buffer) => b,
+      {},
+      new grpc.Metadata(),
+      { deadline: Date.now() + deadlineMs },
+      (err) => (err ? reject(err) : resolve(instance)),
+    );
+    call.on('metadata', (md) => (instance = String(md.get('mediamesh-instance')[0] ?? '')));
+  });
+}
+
+/** spread makes n calls and counts answers per instance. */
+export async function spread(client: grpc.Client, n: number): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (let i = 0; i < n; i++) {
+    const id = await checkHealth(client);
+    counts[id] = (counts[id] ?? 0) + 1;
+  }
+  return counts;
+}
