@@ -7,6 +7,7 @@
 import { TYPE_URL } from '../envoy-protos';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { ENVOY_INBOUND, ENVOY_INBOUND_PORT, ENVOY_OUTBOUND, ENVOY_OUTBOUND_PORT, FAULT_FILTER, ROUTER_FILTER, sortedServices } from './names';
+import { routeConfigName } from './fault';
 
 /** hcm is an HttpConnectionManager reading its routes over ADS. */
 export function hcm(routeName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -48,13 +49,14 @@ function envoyListener(name: string, address: string, port: number, direction: '
 /** ldsTranslator builds the Listener resources. */
 export const ldsTranslator: Translator = {
   typeUrl: TYPE_URL.listener,
-  needsPush: (change: MeshChange) => change.serviceSet,
+  // Policies matter: a fault renames the proxyless route configuration (see routeConfigName).
+  needsPush: (change: MeshChange) => change.serviceSet || change.policies.size > 0,
   build(state: MeshState, group: NodeGroup) {
     if (group.role === 'envoy') {
       const out = [{ name: ENVOY_OUTBOUND, object: envoyListener(ENVOY_OUTBOUND, '127.0.0.1', ENVOY_OUTBOUND_PORT, 'OUTBOUND') }];
       if (group.appPort) out.push({ name: ENVOY_INBOUND, object: envoyListener(ENVOY_INBOUND, '0.0.0.0', ENVOY_INBOUND_PORT, 'INBOUND') });
       return out;
     }
-    return sortedServices(state).map((svc) => ({ name: svc.name, object: { name: svc.name, api_listener: { api_listener: hcm(svc.name) } } }));
+    return sortedServices(state).map((svc) => ({ name: svc.name, object: { name: svc.name, api_listener: { api_listener: hcm(routeConfigName(svc, state.now)) } } }));
   },
 };

@@ -49,3 +49,4 @@ export function sortedServices(state: MeshState): ServiceState[] {
 export function duration(ms: number): string {
   return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
 }
+

@@ -8,6 +8,7 @@ import { TYPE_URL } from '../envoy-protos';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { buildRoutes, virtualHost } from './virtual-host';
 import { ENVOY_INBOUND, ENVOY_OUTBOUND, inboundClusterName, sortedServices } from './names';
+import { routeConfigName } from './fault';
 
 function outboundRoutes(state: MeshState): Record<string, unknown> {
   const byPath: Record<string, unknown>[] = [];
@@ -38,9 +39,9 @@ export const rdsTranslator: Translator = {
       if (group.appPort) out.push({ name: ENVOY_INBOUND, object: inboundRoutes(group.appPort) });
       return out;
     }
-    return sortedServices(state).map((svc) => ({
-      name: svc.name,
-      object: { name: svc.name, virtual_hosts: [virtualHost(svc, 'proxyless', state.now)] },
-    }));
+    return sortedServices(state).map((svc) => {
+      const name = routeConfigName(svc, state.now);
+      return { name, object: { name, virtual_hosts: [virtualHost(svc, 'proxyless', state.now)] } };
+    });
   },
 };

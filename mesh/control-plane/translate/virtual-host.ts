@@ -4,28 +4,10 @@
  * timeout (max_stream_duration: the only timeout gRPC honours), ring-hash key and the
  * fault filter's per-host config. Proxyless and Envoy nodes share it.
  */
-import { TYPE_URL } from '../envoy-protos';
-import type { FaultPolicy, ServicePolicy } from '../policy/types';
+import type { ServicePolicy } from '../policy/types';
+import { activeFault, faultConfig } from './fault';
 import type { NodeRole, ServiceState } from '../types';
 import { clusterName, duration, FAULT_FILTER } from './names';
-
-function percentage(p: number): Record<string, unknown> {
-  return { numerator: Math.round(p * 10_000), denominator: 'MILLION' };
-}
-
-/** activeFault returns the fault unless it has expired. */
-export function activeFault(f: FaultPolicy | undefined, now: number): FaultPolicy | undefined {
-  if (!f) return undefined;
-  if (f.expiresAt && Date.parse(f.expiresAt) <= now) return undefined;
-  return f;
-}
-
-function faultConfig(f: FaultPolicy): Record<string, unknown> {
-  const out: Record<string, unknown> = { '@type': TYPE_URL.fault };
-  if (f.delay) out.delay = { fixed_delay: duration(f.delay.ms), percentage: percentage(f.delay.percent) };
-  if (f.abort) out.abort = { grpc_status: f.abort.grpcStatus, percentage: percentage(f.abort.percent) };
-  return out;
-}
 
 function routeAction(svc: ServiceState, target: Record<string, unknown>, role: NodeRole): Record<string, unknown> {
   const p: ServicePolicy = svc.policy;

@@ -1,0 +1,56 @@
+/**
+ * The control-plane process: `node dist/mesh/control-plane/main.js`. Reads MEDIAMESH_ZK,
+ * MEDIAMESH_XDS_PORT, MEDIAMESH_CP_STATUS_PORT, MEDIAMESH_POLICY_FILE (see config.ts), logs
+ * {"event":"serving","port":<xds>,"statusPort":N} once both listen; SIGTERM/SIGINT stop it
+ * gracefully with exit 0. A bad variable or policy file exits 2 with a message naming it.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, describeConfig, loadConfig } from '../../services/runtime/config';
+import { MeshError } from '../../services/runtime/errors';
+import { createLogger } from '../../services/runtime/log';
+import { controlPlaneSpecs } from './config';
+import { startControlPlaneServer } from './server';
+
+// Tracing starts before grpc-js loads, once observability/ exists (owned by another area).
+const otel = path.join(__dirname, '../../observability/start.js');
+if (fs.existsSync(otel)) require(otel);
+
+async function main(): Promise<void> {
+  const log = createLogger({ service: 'control-plane' });
+  let cfg;
+  try {
+    cfg = loadConfig(controlPlaneSpecs);
+    if (!cfg.zk) throw new ConfigError('MEDIAMESH_ZK', 'required: the ZooKeeper connect string (host:port)');
+  } catch (err) {
+    process.stderr.write(`control-plane: ${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  log.info('configuration', describeConfig(controlPlaneSpecs, cfg));
+  let running;
+  try {
+    running = await startControlPlaneServer(cfg, { log });
+  } catch (err) {
+    const msg = err instanceof MeshError ? err.publicMessage : (err as Error).message;
+    process.stderr.write(`control-plane: ${msg}\n`);
+    process.exit(2);
+  }
+  log.info('serving', { event: 'serving', port: running.xdsPort, statusPort: running.statusPort });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info('stopping', { signal });
+    running!.stop().then(
+      () => process.exit(0),
+      (err) => {
+        log.error('stop failed', { error: String(err) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+void main();

@@ -1,0 +1,90 @@
+/**
+ * Policy in ZooKeeper: one JSON znode per service at <base>/policy/<service>. The watcher
+ * validates every change; an invalid policy is reported (status page, log) and the last
+ * good one stays in force. writePolicy (CLI) validates before it writes, with a version
+ * check so two operators cannot silently overwrite each other.
+ */
+import type { Logger } from '../../../services/runtime/log';
+import type { ZkSession } from '../../registry/zk-session';
+import { invalidPolicyError } from '../errors';
+import type { ServicePolicy } from './types';
+import { validatePolicy } from './validate-policy';
+
+/** policyRoot is the folder of policy znodes. */
+export const policyRoot = (base: string): string => `${base.replace(/\/+$/, '')}/policy`;
+export const policyPath = (base: string, service: string): string => `${policyRoot(base)}/${service}`;
+
+export interface PolicyWatcher {
+  /** A service's valid policy (undefined: removed). */
+  onPolicy(service: string, policy: ServicePolicy | undefined): void;
+  /** A stored policy is invalid (errors with field paths) and was not applied. */
+  onInvalid?(service: string, errors: string[]): void;
+}
+
+/** parsePolicy parses and validates one znode's bytes. */
+export function parsePolicy(data: Buffer): { ok: true; value: ServicePolicy } | { ok: false; errors: string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(data.toString('utf8'));
+  } catch (err) {
+    return { ok: false, errors: [`policy: not JSON (${(err as Error).message})`] };
+  }
+  return validatePolicy(json);
+}
+
+/** watchPolicies follows every policy znode; returns a stop function. */
+export function watchPolicies(session: ZkSession, base: string, watcher: PolicyWatcher, log: Logger): () => void {
+  const perService = new Map<string, () => void>();
+  const root = policyRoot(base);
+  const stopChildren = session.watchChildren(root, (children) => {
+    const now = new Set(children);
+    for (const [svc, stop] of perService)
+      if (!now.has(svc)) {
+        stop();
+        perService.delete(svc);
+        watcher.onPolicy(svc, undefined);
+      }
+    for (const svc of now) {
+      if (perService.has(svc)) continue;
+      perService.set(
+        svc,
+        session.watchData(`${root}/${svc}`, (node) => {
+          if (!node) return; // removal is seen through the children watch
+          const parsed = parsePolicy(node.data);
+          if (parsed.ok) watcher.onPolicy(svc, parsed.value);
+          else {
+            log.warn('invalid policy ignored; the last good one stays', { service: svc, errors: parsed.errors });
+            watcher.onInvalid?.(svc, parsed.errors);
+          }
+        }),
+      );
+    }
+  });
+  return () => {
+    stopChildren();
+    for (const stop of perService.values()) stop();
+  };
+}
+
+/** readPolicy returns a service's stored policy and znode version (undefined: none). */
+export async function readPolicy(session: ZkSession, base: string, service: string): Promise<{ policy: ServicePolicy; version: number } | undefined> {
+  const node = await session.getData(policyPath(base, service));
+  if (!node) return undefined;
+  const parsed = parsePolicy(node.data);
+  if (!parsed.ok) throw invalidPolicyError(service, parsed.errors);
+  return { policy: parsed.value, version: node.version };
+}
+
+/** writePolicy validates and stores a policy; `version` (from readPolicy) guards against lost updates. */
+export async function writePolicy(session: ZkSession, base: string, service: string, policy: unknown, version?: number): Promise<ServicePolicy> {
+  const checked = validatePolicy(policy);
+  if (!checked.ok) throw invalidPolicyError(service, checked.errors);
+  const data = Buffer.from(JSON.stringify(checked.value, null, 2));
+  const path = policyPath(base, service);
+  if (await session.exists(path)) await session.setData(path, data, version);
+  else {
+    await session.mkdirp(policyRoot(base));
+    await session.create(path, data, 'persistent');
+  }
+  return checked.value;
+}
