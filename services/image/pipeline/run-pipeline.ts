@@ -3,6 +3,7 @@
  * steps. `ignore-error/1` on any stage turns a processing failure into the original bytes.
  */
 import { ImageFormat, type ImageOperation } from '../../../generated/mediamesh/image/v1/operations';
+import { spanHelpers } from '../../../observability/spans';
 import { Gravity } from '../../../generated/mediamesh/common/v1/common';
 import type { ImageConfig } from '../config';
 import { formatOf } from '../describe/info';
@@ -15,6 +16,9 @@ import { encode } from './encode';
 import { answerOriginalJson, describeResult } from './json-result';
 import { readHeader } from './read-header';
 import { fitSizeLimit } from './size-limit';
+
+// One span per step (image.decode, image.applyOperations, image.encode, ...) under the gRPC server span.
+const { withSpan } = spanHelpers('image');
 
 /** mainPipeline: the steps every Process request runs, in order. */
 export const mainPipeline: readonly Step[] = [readHeader, answerOriginalJson, decode, applyOperations, encode, fitSizeLimit, describeResult];
@@ -47,7 +51,7 @@ export async function runPipeline(req: PipelineRequest, steps: readonly Step[] =
   try {
     for (const step of steps) {
       req.signal.throwIfAborted();
-      await step(ctx);
+      await withSpan(`image.${step.name || 'step'}`, { 'image.input_bytes': ctx.input.length }, () => step(ctx));
     }
     if (!ctx.result) throw new Error('pipeline produced no result');
     return ctx.result;
