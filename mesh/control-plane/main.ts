@@ -4,6 +4,7 @@
  * {"event":"serving","port":<xds>,"statusPort":N} once both listen; SIGTERM/SIGINT stop it
  * gracefully with exit 0. A bad variable or policy file exits 2 with a message naming it.
  */
+import '../../observability/start';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConfigError, describeConfig, loadConfig } from '../../services/runtime/config';

@@ -3,7 +3,7 @@
  * serves, as OpenTelemetry metrics (the gRPC instrumentation makes spans only):
  *   rpc.server.calls          counter    {rpc.system, rpc.service, rpc.method, rpc.grpc.status_code, rpc.grpc.status}
  *   rpc.server.call.duration  histogram  seconds, same attributes
- * Prometheus shows them as rpc_server_calls_total{...} and rpc_server_call_duration_seconds_*;
+ * Prometheus shows them as rpc_server_calls_total{...} and rpc_server_call_duration_{bucket,sum,count} (# UNIT s);
  * errors are the series whose rpc_grpc_status is not OK.
  * This file imports @grpc/grpc-js: start.ts loads it only once the runtime has loaded grpc-js.
  */

@@ -28,7 +28,7 @@ export function newCaller(): Caller {
 
 /** telemetryEnv points a service at Jaeger with fast batching (tests read traces right away). */
 export function telemetryEnv(jaeger: JaegerServer, extra: Record<string, string> = {}): Record<string, string> {
-  return { ...jaeger.otelEnv(), MALLOC_ARENA_MAX: '2', NODE_OPTIONS: `--require ${require('node:path').resolve(__dirname, '../../dist/observability/start.js')}`, ...extra }; // TEMP until entries import start
+  return { ...jaeger.otelEnv(), MALLOC_ARENA_MAX: '2', ...extra };
 }
 
 /** startTraced starts a service entry with telemetry on. */
