@@ -25,7 +25,10 @@ export function toStatus(log: Logger, method: string, err: unknown): Partial<grp
 /** unary adapts an async function to a grpc-js unary handler. */
 export function unary<Req, Res>(log: Logger, method: string, fn: (req: Req, signal: AbortSignal) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    fn(call.request, callSignal(call)).then(
+    // Through a promise even for synchronous throws (validation), so every error becomes a status.
+    Promise.resolve()
+      .then(() => fn(call.request, callSignal(call)))
+      .then(
       (res) => callback(null, res),
       (err) => callback(toStatus(log, method, err) as grpc.ServiceError),
     );
@@ -39,10 +42,13 @@ export function streaming<Req, Res>(
   fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>, signal: AbortSignal) => Promise<void>,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
-    fn(call.request, call, callSignal(call)).then(
-      () => call.end(),
-      (err) => call.destroy(toStatus(log, method, err) as unknown as Error),
-    );
+    Promise.resolve()
+      .then(() => fn(call.request, call, callSignal(call)))
+      .then(
+        () => call.end(),
+        // grpc-js turns an 'error' event on a server stream into the call's status.
+        (err) => call.emit('error', toStatus(log, method, err)),
+      );
   };
 }
 

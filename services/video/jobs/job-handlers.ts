@@ -1,0 +1,92 @@
+/**
+ * The job methods of VideoService: SubmitJob, GetJob, WatchJob (history, then live
+ * events, ending after the terminal one) and CancelJob (appends Failed("cancelled") under
+ * the fence; the worker running it sees the header move and kills its ffmpeg).
+ */
+import { JobState, type VideoServiceServer } from '../../../generated/mediamesh/video/v1/video';
+import { isZkError } from '../../../mesh/registry';
+import type { Logger } from '../../runtime';
+import { streaming, unary, write } from '../call-context';
+import { badJobSpec, jobNotFound, jobsNeedZooKeeper } from '../errors';
+import { failed, foldJob, isTerminal, jobStatusJson, submitted } from './job-events';
+import type { JobStore } from './job-store';
+import { resolveJobSpec } from './job-spec';
+import { notifyJobEnd } from './notify';
+
+type JobMethods = Pick<VideoServiceServer, 'submitJob' | 'getJob' | 'watchJob' | 'cancelJob'>;
+
+const ID_RE = /^j[0-9a-z]{9}[0-9a-f]{8}$/;
+
+/** createJobHandlers serves the job methods over the store; without a store every method is FAILED_PRECONDITION. */
+export function createJobHandlers(store: JobStore | undefined, log: Logger, onSubmitted: () => void): JobMethods {
+  const need = (): JobStore => {
+    if (!store) throw jobsNeedZooKeeper();
+    return store;
+  };
+  const known = async (s: JobStore, id: string) => {
+    if (!ID_RE.test(id) || !(await s.header(id))) throw jobNotFound(id);
+  };
+  return {
+    submitJob: unary(log, 'SubmitJob', async (req) => {
+      const s = need();
+      const id = s.newId();
+      const resolved = resolveJobSpec(req.spec, id);
+      if (!resolved.ok) throw badJobSpec(resolved.errors);
+      await s.create(id, submitted(resolved.value.spec));
+      log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case });
+      onSubmitted();
+      return { id };
+    }),
+
+    getJob: unary(log, 'GetJob', async (req) => {
+      const s = need();
+      await known(s, req.id);
+      return { job: foldJob(req.id, await s.events(req.id)) };
+    }),
+
+    watchJob: streaming(log, 'WatchJob', async (req, call, signal) => {
+      const s = need();
+      await known(s, req.id);
+      let next = req.fromSequence;
+      let wake: (() => void) | undefined;
+      const unwatch = s.watchEvents(req.id, () => wake?.());
+      const aborted = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+      aborted.catch(() => undefined);
+      try {
+        for (let first = true; ; first = false) {
+          const changed = new Promise<void>((r) => (wake = r));
+          const events = await s.events(req.id, next);
+          for (const event of events) {
+            await write(call, { event });
+            next = event.sequence + 1;
+            if (isTerminal(event)) return;
+          }
+          // Asked to start after the end of a finished log: nothing more will come.
+          if (first && events.length === 0 && foldJob(req.id, await s.events(req.id)).state >= JobState.JOB_STATE_COMPLETED) return;
+          await Promise.race([changed, aborted]);
+        }
+      } finally {
+        unwatch();
+      }
+    }),
+
+    cancelJob: unary(log, 'CancelJob', async (req) => {
+      const s = need();
+      await known(s, req.id);
+      for (;;) {
+        const h = await s.header(req.id);
+        if (!h || h.header.state === 'done') return {};
+        try {
+          await s.append(req.id, failed('cancelled'), h.fence);
+        } catch (err) {
+          if (isZkError(err, 'BAD_VERSION')) continue; // the header moved (a start or a takeover): read again
+          throw err;
+        }
+        const job = foldJob(req.id, await s.events(req.id));
+        log.info('job cancelled', { event: 'job-cancelled', job: req.id });
+        if (job.spec?.notifyUrl) void notifyJobEnd(job.spec.notifyUrl, jobStatusJson(job), log);
+        return {};
+      }
+    }),
+  };
+}
