@@ -33,7 +33,7 @@ function withEncoder(img: Sharp, format: OutputFormat, quality: number, ctx: Job
 /** encodeAt encodes the canvas at one quality (the canvas pipeline is cloned, so it can run again). */
 export async function encodeAt(ctx: JobContext, format: OutputFormat, quality: number): Promise<{ data: Buffer; info: OutputInfo }> {
   let img = ctx.canvas!.img.clone();
-  if (!keepsAlpha(format)) img = img.flatten({ background: toSharpColour(ctx.output.background === 'transparent' ? 'white' : ctx.output.background) });
+  if (!keepsAlpha(format) && ctx.meta!.hasAlpha) img = img.flatten({ background: toSharpColour(ctx.output.background === 'transparent' ? 'white' : ctx.output.background) });
   img = img.toColourspace('srgb');
   if (ctx.output.density) img = img.withMetadata({ density: ctx.output.density });
   return withEncoder(img, format, quality, ctx).toBuffer({ resolveWithObject: true });
