@@ -6,7 +6,10 @@
  * Rules from the xDS protocol and grpc-js-xds behaviour (notes/xds.md):
  *  - a request quoting a nonce other than the last one sent for its type is stale: ignored;
  *  - a changed resource_names list is answered even when it carries the latest nonce;
- *  - Envoy re-asking for endpoints with an already answered nonce (cluster warming) is answered.
+ *  - Envoy re-asking for endpoints with an already answered nonce (cluster warming) is answered;
+ *  - make-before-break for Envoy: a listener or route response waits until the stream has
+ *    answered its cluster and endpoint responses and subscribed to every EDS cluster sent
+ *    (routes are not warmed in Envoy: a route must never name a cluster still warming).
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -75,8 +78,36 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
   const streams = new Map<number, { state: StreamState; call: grpc.ServerDuplexStream<DiscoveryRequest, unknown> }>();
   let nextId = 1;
 
+  const clustersReady = (st: StreamState): boolean => {
+    const cds = st.types.get(TYPE_URL.cluster);
+    const eds = st.types.get(TYPE_URL.endpoint);
+    if (!cds || !cds.answered || (eds && !eds.answered)) return false;
+    for (const c of cds.sentResources ?? []) {
+      if (c.object.type !== 'EDS') continue;
+      const name = (c.object.eds_cluster_config as { service_name?: string } | undefined)?.service_name ?? c.name;
+      if (!eds || !eds.names.has(name)) return false;
+    }
+    return true;
+  };
+
+  const releaseDeferred = (st: StreamState) => {
+    if (st.group?.role !== 'envoy' || !clustersReady(st)) return;
+    for (const typeUrl of [TYPE_URL.listener, TYPE_URL.route]) {
+      const t = st.types.get(typeUrl);
+      const send = t?.deferred;
+      if (!t || !send) continue;
+      t.deferred = undefined;
+      send();
+    }
+  };
+
   const respond = (st: StreamState, call: grpc.ServerDuplexStream<DiscoveryRequest, unknown>, typeUrl: string, t: TypeState, r: WatchResponse) => {
     if (!streams.has(st.id)) return;
+    if (st.group?.role === 'envoy' && (typeUrl === TYPE_URL.listener || typeUrl === TYPE_URL.route) && !clustersReady(st)) {
+      t.cancel = undefined;
+      t.deferred = () => respond(st, call, typeUrl, t, r);
+      return;
+    }
     const nonce = String(++st.nonce);
     t.lastNonce = nonce;
     t.sentVersion = r.version;
@@ -133,11 +164,13 @@ export function createAdsServer(opts: AdsServerOptions): AdsServer {
     t.wildcard = wildcard;
     t.cancel?.();
     t.cancel = undefined;
-    if (names.size === 0 && !wildcard) return; // unsubscribed from the type
+    t.deferred = undefined; // a newer request supersedes a held-back response
+    if (names.size === 0 && !wildcard) return releaseDeferred(st); // unsubscribed from the type
     const typeState = t;
     t.cancel = opts.cache.createWatch({ groupKey: st.group!.key, typeUrl }, { names, wildcard, sent: t.sent, force }, (r) =>
       respond(st, call, typeUrl, typeState, r),
     );
+    releaseDeferred(st);
   };
 
   const handle = (call: grpc.ServerDuplexStream<DiscoveryRequest, unknown>) => {

@@ -15,5 +15,6 @@ export function groupOf(node: NodeInfo): NodeGroup {
   const port = Number(node.metadata.APP_PORT);
   const appPort = Number.isInteger(port) && port > 0 && port < 65536 ? port : undefined;
   const appService = node.metadata.APP_SERVICE || node.cluster || undefined;
-  return { key: `envoy/${zone}/${appService ?? ''}/${appPort ?? ''}`, role, zone, appService, appPort };
+  const otelCluster = node.metadata.OTEL_CLUSTER || undefined;
+  return { key: `envoy/${zone}/${appService ?? ''}/${appPort ?? ''}/${otelCluster ?? ''}`, role, zone, appService, appPort, otelCluster };
 }

@@ -25,6 +25,8 @@ export interface TypeState {
   /** error_detail.message of the last NACK. */
   error?: string;
   cancel?: () => void;
+  /** Envoy: a listener/route response held back until the clusters it needs are in place. */
+  deferred?: () => void;
 }
 
 /** NodeInfo is what a stream's first request said about its node. */

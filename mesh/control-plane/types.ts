@@ -37,6 +37,8 @@ export interface NodeGroup {
   /** Envoy only: the service and port of the app this sidecar fronts (inbound listener). */
   readonly appService?: string;
   readonly appPort?: number;
+  /** Envoy only: static cluster of the OTLP collector (tracing on when set). */
+  readonly otelCluster?: string;
 }
 
 /** MeshChange says what moved since the last build, so translators can skip work. */

@@ -3,8 +3,8 @@
  * by field against Envoy's API protos by protobufjs reflection, and converts the JSON forms
  * protobufjs does not read itself (Duration "1.5s", bare wrapper scalars, Struct objects)
  * into what it encodes. Every problem is reported with its field path: unknown field,
- * wrong type, bad enum value, two members of one oneof, an Any whose @type Envoy's protos
- * do not know. No Envoy binary runs here, so this is what stands between a typo and prod.
+ * wrong type, bad enum value, two members of one oneof, a deprecated field, an Any whose
+ * @type Envoy's protos do not know. No Envoy binary runs here, so this is what stands between a typo and prod.
  */
 import * as protobuf from 'protobufjs';
 import { lookupType } from '../control-plane/envoy-protos';
@@ -94,6 +94,7 @@ class Walker {
         continue;
       }
       field.resolve();
+      if (field.options?.deprecated) this.fail(p, `deprecated field of ${full.slice(1)} (Envoy may reject it; use its replacement)`);
       if (field.partOf) {
         const other = oneofSeen.get(field.partOf.name);
         if (other) this.fail(p, `oneof ${field.partOf.name} already set by ${other}`);

@@ -22,7 +22,23 @@ export function hcm(routeName: string, extra: Record<string, unknown> = {}): Rec
   };
 }
 
-function envoyListener(name: string, address: string, port: number, direction: 'OUTBOUND' | 'INBOUND'): Record<string, unknown> {
+function tracing(group: NodeGroup, direction: string): Record<string, unknown> {
+  if (!group.otelCluster) return {};
+  return {
+    tracing: {
+      provider: {
+        name: 'envoy.tracers.opentelemetry',
+        typed_config: {
+          '@type': TYPE_URL.otel,
+          grpc_service: { envoy_grpc: { cluster_name: group.otelCluster }, timeout: '0.250s' },
+          service_name: `mediamesh-${group.appService ?? 'sidecar'}-envoy-${direction.toLowerCase()}`,
+        },
+      },
+    },
+  };
+}
+
+function envoyListener(group: NodeGroup, name: string, address: string, port: number, direction: 'OUTBOUND' | 'INBOUND'): Record<string, unknown> {
   return {
     name,
     address: { socket_address: { address, port_value: port } },
@@ -37,7 +53,7 @@ function envoyListener(name: string, address: string, port: number, direction: '
               codec_type: 'AUTO',
               // gRPC streams may run long: no idle cut at the connection manager.
               stream_idle_timeout: '0s',
-              tracing: {},
+              ...tracing(group, direction),
             }),
           },
         ],
@@ -53,8 +69,8 @@ export const ldsTranslator: Translator = {
   needsPush: (change: MeshChange) => change.serviceSet || change.policies.size > 0,
   build(state: MeshState, group: NodeGroup) {
     if (group.role === 'envoy') {
-      const out = [{ name: ENVOY_OUTBOUND, object: envoyListener(ENVOY_OUTBOUND, '127.0.0.1', ENVOY_OUTBOUND_PORT, 'OUTBOUND') }];
-      if (group.appPort) out.push({ name: ENVOY_INBOUND, object: envoyListener(ENVOY_INBOUND, '0.0.0.0', ENVOY_INBOUND_PORT, 'INBOUND') });
+      const out = [{ name: ENVOY_OUTBOUND, object: envoyListener(group, ENVOY_OUTBOUND, '127.0.0.1', ENVOY_OUTBOUND_PORT, 'OUTBOUND') }];
+      if (group.appPort) out.push({ name: ENVOY_INBOUND, object: envoyListener(group, ENVOY_INBOUND, '0.0.0.0', ENVOY_INBOUND_PORT, 'INBOUND') });
       return out;
     }
     return sortedServices(state).map((svc) => ({ name: svc.name, object: { name: svc.name, api_listener: { api_listener: hcm(routeConfigName(svc, state.now)) } } }));
