@@ -15,8 +15,12 @@ cd "$root"
 services=(storage image video gateway)
 declare -A app_port=([storage]=50051 [image]=50051 [video]=50051 [gateway]=)
 
+# Zone of every sidecar: the same as the apps' MEDIAMESH_ZONE (compose: the default; k8s: mesh-env),
+# so the control plane's zone preference sees sidecar and app in one locality.
+zone=zone-a
+
 bootstrap() { # <service> <xds host:port> <otlp host:port>
-  local args=(envoy-bootstrap --service "$1" --xds "$2" --otlp "$3")
+  local args=(envoy-bootstrap --service "$1" --xds "$2" --otlp "$3" --zone "$zone")
   [[ -n "${app_port[$1]}" ]] && args+=(--app-port "${app_port[$1]}")
   npx --no-install mediamesh "${args[@]}"
 }

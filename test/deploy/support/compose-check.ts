@@ -55,6 +55,15 @@ interface App {
   readonly entry: EntryCommand;
   readonly ports: ServedPort[];
   readonly env: Map<string, EnvValue>;
+  readonly zoneFallback?: unknown;
+}
+
+/** zoneOf is the MEDIAMESH_ZONE a process runs in (its value or the spec's fallback); undefined when not literal. */
+export function zoneOf(env: ReadonlyMap<string, EnvValue>, fallback: unknown): string | undefined {
+  const v = env.get('MEDIAMESH_ZONE');
+  if (v && 'literal' in v && v.literal) return v.literal;
+  if (v && 'runtime' in v) return undefined;
+  return typeof fallback === 'string' ? fallback : undefined;
 }
 
 /** checkCompose returns every problem of a compose file; composeFile locates relative mounts. */
@@ -96,11 +105,11 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
     const inherited = new Set([...ctx.imageEnv.keys()].filter((k) => !own.has(k)));
     const proc = await checkProcessEnv(ctx.root, { where: at, entry: entry.source, env, inherited });
     errors.push(...proc.errors);
-    apps.set(name, { name, entry, ports: proc.ports, env });
+    apps.set(name, { name, entry, ports: proc.ports, env, zoneFallback: proc.known.variables.get('MEDIAMESH_ZONE')?.fallback });
 
     const advertised = env.get('MEDIAMESH_ADVERTISE_ADDRESS');
     const addresses = Object.values(asObj(s.networks)).map((n) => asObj(n).ipv4_address).filter(Boolean).map(String);
-    if (proc.known.variables.has('MEDIAMESH_ADVERTISE_ADDRESS') && proc.known.variables.has('MEDIAMESH_ZK') && env.get('MEDIAMESH_ZK')) {
+    if (proc.registers) {
       const adv = advertised && 'literal' in advertised ? advertised.literal : undefined;
       if (!adv || !addresses.includes(adv)) errors.push(`${at}: registers in ZooKeeper but MEDIAMESH_ADVERTISE_ADDRESS (${adv ?? 'unset'}) is not its static ipv4_address (${addresses.join(', ') || 'none'})`);
     }
@@ -154,6 +163,8 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
     const a = apps.get(app)!;
     const service = path.basename(path.dirname(a.entry.source));
     if (b.facts.appPort !== undefined && !a.ports.some((p) => p.port === b.facts.appPort && p.protocol === 'grpc')) errors.push(`${at}: bootstrap APP_PORT ${b.facts.appPort} is not a gRPC port ${app} serves`);
+    const zone = zoneOf(a.env, a.zoneFallback);
+    if (zone !== undefined && b.facts.zone !== zone) errors.push(`${at}: bootstrap zone ${JSON.stringify(b.facts.zone)} but ${app} runs in MEDIAMESH_ZONE ${zone}`);
     if (b.facts.appService !== undefined && b.facts.appService !== service) errors.push(`${at}: bootstrap APP_SERVICE ${b.facts.appService} but ${app} runs ${service}`);
   }
   for (const a of apps.values()) {

@@ -22,6 +22,8 @@ export interface BootstrapFacts {
   readonly appService?: string;
   readonly appPort?: number;
   readonly adminPort?: number;
+  /** node.locality.zone (the control plane's zone preference groups by it). */
+  readonly zone: string;
 }
 
 export interface BootstrapCheck {
@@ -73,6 +75,6 @@ export function checkBootstrap(obj: unknown, where: string): BootstrapCheck {
   const adminPort = Number(asObj(asObj(asObj(b.admin).address).socket_address).port_value) || undefined;
   return {
     errors,
-    facts: { xds, upstreams, appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined, appPort, adminPort },
+    facts: { xds, upstreams, zone: String(asObj(node.locality).zone ?? ''), appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined, appPort, adminPort },
   };
 }

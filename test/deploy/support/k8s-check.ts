@@ -9,12 +9,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENVOY_INBOUND_PORT } from '../../../mesh/control-plane/translate/names';
-import type { DeployContext } from './compose-check';
+import { zoneOf, type DeployContext } from './compose-check';
 import { checkBootstrap } from './envoy-bootstrap';
 import { checkEntryBuilt, entryOf } from './entry-command';
 import { loadK8s, podTemplateLabels, selects, type K8sIndex, type K8sObject } from './k8s-index';
 import { checkProcessEnv, isLoopback, type EnvValue, type ProcessCheck } from './process-env';
 import { asList, asObj, parseYaml, type Obj } from './yaml-files';
+
+/** AppContainer is the checked mediamesh container of a pod (its sidecar is checked against it). */
+interface AppContainer {
+  readonly proc: ProcessCheck;
+  readonly service: string;
+  readonly env: ReadonlyMap<string, EnvValue>;
+}
 
 const PROBES = ['startupProbe', 'readinessProbe', 'livenessProbe'] as const;
 const isMediameshImage = (image: string) => /^(.*\/)?mediamesh(:|$)/.test(image);
@@ -61,7 +68,7 @@ function envOf(ctx: DeployContext, index: K8sIndex, c: Obj, at: string, errors: 
 }
 
 /** checkProcessContainer checks one mediamesh container; returns its process check for the pod's sidecar checks. */
-async function checkProcessContainer(ctx: DeployContext, index: K8sIndex, c: Obj, at: string, errors: string[]): Promise<{ proc: ProcessCheck; service: string } | undefined> {
+async function checkProcessContainer(ctx: DeployContext, index: K8sIndex, c: Obj, at: string, errors: string[]): Promise<AppContainer | undefined> {
   const entry = entryOf([...asList(c.command), ...asList(c.args)], at, errors);
   if (!entry) return undefined;
   errors.push(...checkEntryBuilt(ctx.root, entry, at));
@@ -84,7 +91,7 @@ async function checkProcessContainer(ctx: DeployContext, index: K8sIndex, c: Obj
     else if (isLoopback(served.host)) errors.push(`${at}: ${kind} hits port ${served.port}, but ${served.hostVariable} binds ${served.host} (unreachable from the kubelet)`);
   }
   const adv = env.get('MEDIAMESH_ADVERTISE_ADDRESS');
-  if (proc.known.variables.has('MEDIAMESH_ADVERTISE_ADDRESS') && env.get('MEDIAMESH_ZK') && !(adv && 'runtime' in adv && adv.runtime === 'fieldRef:status.podIP')) {
+  if (proc.registers && !(adv && 'runtime' in adv && adv.runtime === 'fieldRef:status.podIP')) {
     errors.push(`${at}: registers in ZooKeeper, so MEDIAMESH_ADVERTISE_ADDRESS must come from fieldRef status.podIP`);
   }
   for (const [key, v] of env) {
@@ -96,11 +103,11 @@ async function checkProcessContainer(ctx: DeployContext, index: K8sIndex, c: Obj
     }
   }
   const service = path.basename(path.dirname(entry.source));
-  return { proc, service };
+  return { proc, service, env };
 }
 
 /** checkSidecar checks an Envoy sidecar and its bootstrap ConfigMap. */
-function checkSidecar(index: K8sIndex, podSpec: Obj, c: Obj, app: { proc: ProcessCheck; service: string } | undefined, at: string, errors: string[]): void {
+function checkSidecar(index: K8sIndex, podSpec: Obj, c: Obj, app: AppContainer | undefined, at: string, errors: string[]): void {
   const argv = [...asList(c.command), ...asList(c.args)].map(String);
   const config = argv[argv.indexOf('-c') + 1];
   const mount = asList(c.volumeMounts).map(asObj).find((m) => config && (config === m.mountPath || path.dirname(config) === m.mountPath));
@@ -120,6 +127,8 @@ function checkSidecar(index: K8sIndex, podSpec: Obj, c: Obj, app: { proc: Proces
   for (const x of b.facts.xds) if (!index.hostPortServed(x.host, x.port)) errors.push(`${at}: bootstrap dials the control plane at ${x.host}:${x.port}, which is no Service port`);
   for (const u of b.facts.upstreams) if (!index.hostPortServed(u.host, u.port)) errors.push(`${at}: bootstrap cluster ${u.cluster} dials ${u.host}:${u.port}, which is no Service port`);
   if (app && b.facts.appPort !== undefined && !app.proc.ports.some((p) => p.port === b.facts.appPort && p.protocol === 'grpc')) errors.push(`${at}: bootstrap APP_PORT ${b.facts.appPort} is not a gRPC port of the app container`);
+  const zone = app ? zoneOf(app.env, app.proc.known.variables.get('MEDIAMESH_ZONE')?.fallback) : undefined;
+  if (zone !== undefined && b.facts.zone !== zone) errors.push(`${at}: bootstrap zone ${JSON.stringify(b.facts.zone)} but the app runs in MEDIAMESH_ZONE ${zone}`);
   if (app && b.facts.appService !== undefined && b.facts.appService !== app.service) errors.push(`${at}: bootstrap APP_SERVICE ${b.facts.appService} but the pod runs ${app.service}`);
   const declared = asList(c.ports).map((p) => Number(asObj(p).containerPort));
   if (declared.includes(ENVOY_INBOUND_PORT) && b.facts.appPort === undefined) errors.push(`${at}: declares inbound port ${ENVOY_INBOUND_PORT} but its bootstrap names no APP_PORT, so the control plane sends no inbound listener`);
@@ -144,7 +153,7 @@ async function checkWorkload(ctx: DeployContext, index: K8sIndex, w: K8sObject, 
     if (v.persistentVolumeClaim && !index.get('PersistentVolumeClaim', String(asObj(v.persistentVolumeClaim).claimName))) errors.push(`${at0}: volume ${String(v.name)} claims a missing PVC`);
   }
   const all = [...asList(podSpec.initContainers), ...asList(podSpec.containers)].map(asObj);
-  let app: { proc: ProcessCheck; service: string } | undefined;
+  let app: AppContainer | undefined;
   let mode: string | undefined;
   for (const c of asList(podSpec.containers).map(asObj)) {
     const at = `${at0} container ${String(c.name)}`;

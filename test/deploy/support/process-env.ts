@@ -55,6 +55,12 @@ export interface ProcessCheck {
   readonly errors: string[];
   readonly ports: ServedPort[];
   readonly known: KnownEnv;
+  /**
+   * registers: the process registers itself in ZooKeeper when MEDIAMESH_ZK is set (it runs the
+   * runtime's hooks: through runMain/runService, or hookFactories() as the gateway does), so
+   * its MEDIAMESH_ADVERTISE_ADDRESS must be an address other hosts reach it at.
+   */
+  readonly registers: boolean;
 }
 
 const literalOf = (v: EnvValue | undefined): string | undefined => (v && 'literal' in v && v.literal !== '' ? v.literal : undefined);
@@ -100,7 +106,8 @@ export async function checkProcessEnv(root: string, c: ProcessContainer): Promis
     const host = literalOf(c.env.get(role.hostVariable)) ?? (typeof hostSpec?.fallback === 'string' ? hostSpec.fallback : undefined);
     ports.push({ port, protocol: role.protocol, variable, host, hostVariable: role.hostVariable });
   }
-  return { errors, ports, known };
+  const registers = !!literalOf(c.env.get('MEDIAMESH_ZK')) && servesThrough(root, known, /\b(run(Main|Service)|hookFactories)\(/);
+  return { errors, ports, known, registers };
 }
 
 function servesThrough(root: string, known: KnownEnv, call: RegExp): boolean {
