@@ -95,6 +95,19 @@ describe('createDiskBackend', () => {
     expect(await codeOf(backend.putObject('pub', 'dir/file/deeper', '', chunksOf('y')))).toBe(Status.FAILED_PRECONDITION);
   });
 
+  it('describes bytes placed without a sidecar by hashing them, and trusts only a matching sidecar', async () => {
+    const dataDir = path.join(root, 'store', 'pub', 'data');
+    await fsp.mkdir(dataDir, { recursive: true });
+    await fsp.writeFile(path.join(dataDir, 'hand.png'), 'same');
+    const a = await backend.putObject('pub', 'put.bin', '', chunksOf('same'));
+    const hand = await backend.statObject('pub', 'hand.png');
+    expect(hand).toMatchObject({ size: 4, etag: a.etag, contentType: 'image/png' });
+    // A new file under the key (new inode) is never paired with the old sidecar.
+    await fsp.rm(path.join(dataDir, 'put.bin'));
+    await fsp.writeFile(path.join(dataDir, 'put.bin'), 'diff');
+    expect((await backend.statObject('pub', 'put.bin')).etag).not.toBe(a.etag);
+  });
+
   it('lists by prefix in byte order with paging', async () => {
     for (const k of ['p/a', 'p/b/c', 'p-z', 'q', 'p/b/a']) await backend.putObject('pub', k, '', chunksOf(k));
     const all = await backend.listObjects('pub', { prefix: 'p' });

@@ -24,6 +24,9 @@ export interface DiskBackendOptions {
 }
 
 interface MetaFile {
+  /** Inode and mtime of the data file this sidecar describes (a temp file keeps both through rename). */
+  readonly ino?: number;
+  readonly mtimeMs?: number;
   readonly etag: string;
   readonly size: number;
   readonly contentType: string;
@@ -37,11 +40,18 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
   const layout = createDiskLayout(opts.root);
   await fsp.mkdir(layout.root, { recursive: true });
 
+  // A bucket's visibility never changes once created (CreateBucket refuses a different
+  // one) and buckets are never deleted, so found buckets are cached for the process life.
+  const knownBuckets = new Map<string, BucketSpec>();
   const getBucket = async (name: string): Promise<BucketSpec> => {
     const file = layout.bucketFile(name);
+    const known = knownBuckets.get(name);
+    if (known) return known;
     try {
       const spec = JSON.parse(await fsp.readFile(file, 'utf8')) as BucketSpec;
-      return { name, visibility: spec.visibility === 'private' ? 'private' : 'public' };
+      const found: BucketSpec = { name, visibility: spec.visibility === 'private' ? 'private' : 'public' };
+      knownBuckets.set(name, found);
+      return found;
     } catch (err) {
       if (isCode(err, 'ENOENT', 'ENOTDIR')) throw noSuchBucket(name);
       throw err;
@@ -57,12 +67,28 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
     }
   };
 
+  // Sidecars already read, keyed by data path and validated by the data file's identity
+  // (inode, size, mtime): a hot object costs one fstat instead of four more file operations.
+  const metaCache = new Map<string, { identity: string; meta: ObjectMeta }>();
+  const META_CACHE_MAX = 10_000;
+
   /** metaOf joins the sidecar with the data file's stat; a missing or stale sidecar is recomputed. */
-  const metaOf = async (bucket: string, key: string, size: number, mtime: Date, file: string): Promise<ObjectMeta> => {
+  const metaOf = async (bucket: string, key: string, st: { size: number; mtime: Date; ino: number; mtimeMs: number }, file: string): Promise<ObjectMeta> => {
+    const identity = `${st.ino}:${st.size}:${st.mtimeMs}`;
+    const cached = metaCache.get(file);
+    if (cached?.identity === identity) return cached.meta;
     const side = await readMeta(bucket, key);
-    if (side && side.size === size) {
-      return { bucket, key, size, etag: side.etag, contentType: side.contentType, lastModified: new Date(side.lastModified) };
+    if (side && side.size === st.size && side.ino === st.ino && side.mtimeMs === st.mtimeMs) {
+      const meta: ObjectMeta = { bucket, key, size: st.size, etag: side.etag, contentType: side.contentType, lastModified: new Date(side.lastModified) };
+      if (metaCache.size >= META_CACHE_MAX) metaCache.delete(metaCache.keys().next().value!);
+      metaCache.set(file, { identity, meta });
+      return meta;
     }
+    // Not cached: the sidecar may simply not be renamed into place yet.
+    return hashedMeta(bucket, key, st.size, st.mtime, file, side);
+  };
+
+  const hashedMeta = async (bucket: string, key: string, size: number, mtime: Date, file: string, side: MetaFile | undefined): Promise<ObjectMeta> => {
     // Bytes placed by hand (or a crash between the two renames): hash them once.
     const hash = createHash('sha256');
     for await (const chunk of (await fsp.open(file, 'r')).createReadStream()) hash.update(chunk as Buffer);
@@ -86,13 +112,15 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
     }
   };
 
-  const writeAtomic = async (tmpDir: string, target: string, write: (fh: fsp.FileHandle) => Promise<void>) => {
+  const writeAtomic = async (tmpDir: string, target: string, write: (fh: fsp.FileHandle) => Promise<void>, beforeRename?: (st: { ino: number; mtimeMs: number }) => Promise<void>) => {
     const tmp = path.join(tmpDir, `${Date.now()}-${randomBytes(6).toString('hex')}.part`);
     await fsp.mkdir(tmpDir, { recursive: true });
     const fh = await fsp.open(tmp, 'wx', 0o644);
     try {
       await write(fh);
+      const st = await fh.stat();
       await fh.close();
+      await beforeRename?.(st);
       await fsp.mkdir(path.dirname(target), { recursive: true });
       await fsp.rename(tmp, target);
     } catch (err) {
@@ -135,39 +163,40 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
       await getBucket(bucket);
       const hash = createHash('sha256');
       let size = 0;
+      let meta: ObjectMeta | undefined;
+      // Order: bytes to a temp file → sidecar (naming the temp file's inode and mtime) →
+      // rename the bytes into place. A reader trusts a sidecar only when both match the
+      // data file's, so it never pairs new bytes with old metadata or the other way round.
+      const writeSidecar = async ({ ino, mtimeMs }: { ino: number; mtimeMs: number }) => {
+        meta = { bucket, key, size, etag: hash.digest('hex').slice(0, 32), contentType: contentType || guessContentType(key), lastModified: new Date() };
+        const side: MetaFile = { ino, mtimeMs, etag: meta.etag, size, contentType: meta.contentType, lastModified: meta.lastModified.toISOString() };
+        await writeAtomic(layout.tmpDir(bucket), metaTarget, (fh) => fh.writeFile(JSON.stringify(side)));
+      };
       try {
-        await writeAtomic(layout.tmpDir(bucket), target, async (fh) => {
-          for await (const chunk of body) {
-            size += chunk.byteLength;
-            if (size > opts.maxObjectBytes) throw objectTooLarge(opts.maxObjectBytes);
-            hash.update(chunk);
-            await fh.write(chunk);
-          }
-        });
+        await writeAtomic(
+          layout.tmpDir(bucket),
+          target,
+          async (fh) => {
+            for await (const chunk of body) {
+              size += chunk.byteLength;
+              if (size > opts.maxObjectBytes) throw objectTooLarge(opts.maxObjectBytes);
+              hash.update(chunk);
+              await fh.write(chunk);
+            }
+          },
+          writeSidecar,
+        );
       } catch (err) {
         if (isCode(err, 'ENOTDIR', 'EISDIR', 'EEXIST')) throw keyConflict(key);
         throw err;
       }
-      const meta: ObjectMeta = {
-        bucket,
-        key,
-        size,
-        etag: hash.digest('hex').slice(0, 32),
-        contentType: contentType || guessContentType(key),
-        lastModified: new Date(),
-      };
-      const side: MetaFile = { etag: meta.etag, size, contentType: meta.contentType, lastModified: meta.lastModified.toISOString() };
-      await writeAtomic(layout.tmpDir(bucket), metaTarget, (fh) => fh.writeFile(JSON.stringify(side))).catch((err) => {
-        if (isCode(err, 'ENOTDIR', 'EISDIR', 'EEXIST')) throw keyConflict(key);
-        throw err;
-      });
-      return meta;
+      return meta!;
     },
 
     async openObject(bucket, key, range) {
       const { fh, st, file } = await openData(bucket, key);
       try {
-        const meta = await metaOf(bucket, key, st.size, st.mtime, file);
+        const meta = await metaOf(bucket, key, st, file);
         const resolved = resolveRange(st.size, range);
         if (!resolved) throw rangeNotSatisfiable(range?.offset ?? 0, st.size);
         const body: Readable =
@@ -182,12 +211,18 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
     },
 
     async statObject(bucket, key) {
-      const { fh, st, file } = await openData(bucket, key);
+      const file = layout.dataPath(bucket, key);
+      await getBucket(bucket);
+      let st;
       try {
-        return await metaOf(bucket, key, st.size, st.mtime, file);
-      } finally {
-        await fh.close();
+        // lstat: a symbolic link is never an object (openData refuses them with O_NOFOLLOW).
+        st = await fsp.lstat(file);
+      } catch (err) {
+        if (isCode(err, 'ENOENT', 'ENOTDIR')) throw noSuchObject(bucket, key);
+        throw err;
       }
+      if (!st.isFile()) throw noSuchObject(bucket, key);
+      return metaOf(bucket, key, st, file);
     },
 
     async listObjects(bucket, { prefix = '', limit = 100, marker = '' }): Promise<ListPage> {

@@ -1,0 +1,94 @@
+/**
+ * Gateway throughput: `GET /demo/sample.jpg?imageView2/1/w/200/h/200` through the real
+ * chain (gateway → image → storage, three processes, direct mesh mode) against the same
+ * operation done by sharp in one process, both driven over HTTP by autocannon at
+ * concurrency 4 and 16, side by side in one run. Prints req/s, p50/p99 and the ratio.
+ * Run: npm run build && node dist/bench/gateway-throughput.js [seconds per run, default 8]
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import sharp from 'sharp';
+import { distEntry } from '../services/runtime/paths';
+import { startNode, startService, type ManagedProcess } from '../test/harness/process';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+
+const seconds = Number(process.argv[2] ?? 8);
+const TOKEN = 'bench-token';
+
+async function run(url: string, connections: number, duration: number): Promise<AutocannonResult> {
+  return autocannon({ url, connections, duration, pipelining: 1 });
+}
+
+async function main(): Promise<void> {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-bench-'));
+  const env = { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: 'true', MALLOC_ARENA_MAX: '2' };
+  const procs: ManagedProcess[] = [];
+  try {
+    const storage = await startService('services/storage/main.ts', { env });
+    procs.push(storage);
+    const direct = { MEDIAMESH_MESH_MODE: 'direct', MEDIAMESH_DIRECT_STORAGE: storage.address };
+    const image = await startService('services/image/main.ts', { env: { ...env, ...direct } });
+    procs.push(image);
+    const gateway = await startService('services/gateway/main.ts', {
+      env: { ...env, ...direct, MEDIAMESH_DIRECT_IMAGE: image.address, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: TOKEN },
+    });
+    procs.push(gateway);
+    const baselineProc = startNode(distEntry('bench/gateway-sharp-baseline.ts'));
+    procs.push(baselineProc);
+    const baselinePort = Number((await baselineProc.waitForLog((l) => l.event === 'serving')).port);
+
+    const base = `http://127.0.0.1:${gateway.port}`;
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    await fetch(`${base}/v1/buckets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'demo', visibility: 'public' }) });
+    const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+      .composite([{ input: Buffer.from('<svg width="640" height="427"><circle cx="320" cy="213" r="150" fill="#2a6"/></svg>'), top: 0, left: 0 }])
+      .jpeg({ quality: 85 })
+      .toBuffer();
+    const put = await fetch(`${base}/demo/sample.jpg`, { method: 'PUT', headers: { ...auth, 'content-type': 'image/jpeg' }, body: jpeg });
+    if (!put.ok) throw new Error(`seeding failed: ${put.status} ${await put.text()}`);
+
+    const viaGateway = `${base}/demo/sample.jpg?imageView2/1/w/200/h/200`;
+    const viaSharp = `http://127.0.0.1:${baselinePort}/`;
+    const check = await fetch(viaGateway);
+    const meta = await sharp(Buffer.from(await check.arrayBuffer())).metadata();
+    if (check.status !== 200 || meta.width !== 200 || meta.height !== 200) throw new Error(`gateway result is not 200×200: ${check.status} ${meta.width}×${meta.height}`);
+
+    // Warm both paths (JIT, sharp caches, gRPC channels) before measuring.
+    await run(viaGateway, 4, 2);
+    await run(viaSharp, 4, 2);
+
+    const rows: string[] = [];
+    rows.push(`gateway throughput, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`);
+    rows.push('concurrency | path              |   req/s |  p50 ms |  p99 ms | non-2xx');
+    const ratios: string[] = [];
+    for (const c of [4, 16]) {
+      const g = await run(viaGateway, c, seconds);
+      const s = await run(viaSharp, c, seconds);
+      rows.push(`${String(c).padStart(11)} | gateway→image→st. | ${g.requests.average.toFixed(1).padStart(7)} | ${String(g.latency.p50).padStart(7)} | ${String(g.latency.p99).padStart(7)} | ${g.non2xx + g.errors}`);
+      rows.push(`${String(c).padStart(11)} | sharp direct      | ${s.requests.average.toFixed(1).padStart(7)} | ${String(s.latency.p50).padStart(7)} | ${String(s.latency.p99).padStart(7)} | ${s.non2xx + s.errors}`);
+      ratios.push(`concurrency ${c}: gateway/direct req/s ratio = ${(g.requests.average / s.requests.average).toFixed(2)} (target ≥ 0.8)`);
+    }
+    process.stdout.write(`${rows.join('\n')}\n${ratios.join('\n')}\n`);
+  } finally {
+    for (const p of procs.reverse()) await p.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);
