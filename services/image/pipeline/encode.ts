@@ -9,6 +9,7 @@ import { CONTENT_TYPES, keepsAlpha, resolveFormat, type OutputFormat } from '../
 import { effectiveQuality } from '../geometry/quality';
 import { estimateJpegQuality } from '../jpeg-quality';
 import { checkOutputSize } from '../limits';
+import { setSpanAttributes } from '../../../observability/spans';
 import type { JobContext, Step } from './context';
 
 function withEncoder(img: Sharp, format: OutputFormat, quality: number, ctx: JobContext): Sharp {
@@ -59,7 +60,9 @@ export const encode: Step = async (ctx) => {
   const size = await ctx.canvas.size();
   checkOutputSize(size, ctx.config);
   const format = resolveFormat(ctx.output.format, ctx.meta!.format, ctx.accept);
-  const { data, info } = await encodeAt(ctx, format, qualityFor(ctx, format, size.width * size.height));
+  const quality = qualityFor(ctx, format, size.width * size.height);
+  const { data, info } = await encodeAt(ctx, format, quality);
+  setSpanAttributes({ 'image.format': format, 'image.quality': quality, 'image.width': size.width, 'image.height': size.height, 'image.frames': ctx.canvas.pages, 'image.bytes': data.length, 'image.materialisations': ctx.canvas.flushes });
   ctx.result = {
     data,
     contentType: CONTENT_TYPES[format],
