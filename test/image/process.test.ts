@@ -179,6 +179,37 @@ describe('storage sources', () => {
   });
 });
 
+describe('text watermark', () => {
+  it('draws the text in its fill colour at the gravity corner, with dissolve', async () => {
+    const white = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const fop = (dissolve: number) =>
+      `watermark/2/text/${encodeUrlSafeBase64('MESH')}/fontsize/800/fill/${encodeUrlSafeBase64('#ff0000')}/dissolve/${dissolve}/gravity/NorthWest/dx/0/dy/0`;
+    const redness = async (dissolve: number) => {
+      const r = await processImage(mesh.client, { source: inline(white), fop: fop(dissolve) });
+      const { data, info } = await sharp(Buffer.from(r.data)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      let topLeft = 0;
+      let bottomRight = 0;
+      let strongest = 255;
+      for (let y = 0; y < info.height; y++)
+        for (let x = 0; x < info.width; x++) {
+          const i = (y * info.width + x) * 3;
+          const red = data[i] > 200 && data[i + 1] < 235;
+          if (!red) continue;
+          if (x < 150 && y < 100) topLeft++;
+          else bottomRight++;
+          strongest = Math.min(strongest, data[i + 1]);
+        }
+      return { topLeft, bottomRight, strongest };
+    };
+    const opaque = await redness(100);
+    expect(opaque.topLeft).toBeGreaterThan(50);
+    expect(opaque.bottomRight).toBe(0);
+    expect(opaque.strongest).toBeLessThan(60);
+    // dissolve/30: the same glyphs, but never deep red.
+    expect((await redness(30)).strongest).toBeGreaterThan(120);
+  });
+});
+
 describe('Info, Exif, Average', () => {
   it('describes an image as Qiniu does', async () => {
     const info = await new Promise<Record<string, unknown>>((res, rej) => mesh.client.info({ source: inline(photo) }, (e, r) => (e ? rej(e) : res(r as never))));
