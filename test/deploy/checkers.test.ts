@@ -74,6 +74,19 @@ describe('compose checker', () => {
     const found = await newErrors(compose, { 'docker-compose.yml': edits });
     expect(found).toContainEqual(expect.stringMatching(expected));
   });
+
+  const bootstrapCases: Array<[string, Array<[string | RegExp, string]>, RegExp]> = [
+    ['a misspelt Envoy field (Envoy-proto checker)', [['connect_timeout: 1s', 'conect_timeout: 1s']], /deploy\/envoy\/video\.yaml \(video-envoy\): static_resources\.clusters\[0\]\.conect_timeout: unknown field/],
+    ['a bad enum value (Envoy-proto checker)', [['type: STRICT_DNS', 'type: STRICT_DNZ']], /video-envoy\): static_resources\.clusters\[0\]\.type: bad enum value "STRICT_DNZ"/],
+    ['a control plane port nobody serves', [['port_value: 18000', 'port_value: 18009']], /video-envoy: bootstrap dials the control plane at control-plane:18009/],
+    ['an app port the app does not serve', [['APP_PORT: "50051"', 'APP_PORT: "50052"']], /video-envoy: bootstrap APP_PORT 50052 is not a gRPC port video serves/],
+    ['a zone other than the app\'s', [['zone: zone-a', 'zone: zone-b']], /video-envoy: bootstrap zone "zone-b" but video runs in MEDIAMESH_ZONE zone-a/],
+    ['a tracing collector host that is no service', [['address: jaeger', 'address: jaegr']], /video-envoy bootstrap cluster otel: host jaegr is not a compose service/],
+  ];
+  it.each(bootstrapCases)('reports %s in a sidecar bootstrap', async (_name, edits, expected) => {
+    const found = await newErrors(compose, { 'envoy/video.yaml': edits });
+    expect(found).toContainEqual(expect.stringMatching(expected));
+  });
 });
 
 describe('Kubernetes checker', () => {
@@ -89,6 +102,9 @@ describe('Kubernetes checker', () => {
     ['a value the process rejects, from a ConfigMap', 'mesh-config.yaml', [['MEDIAMESH_MESH_MODE: envoy', 'MEDIAMESH_MESH_MODE: sidecar']], /MEDIAMESH_MESH_MODE="sidecar" would stop/],
     ['a ZooKeeper address that is no Service', 'mesh-config.yaml', [['zookeeper-2.zookeeper-hs:2181', 'zookeeper-3.zookeeper-hs:2181']], /MEDIAMESH_ZK names zookeeper-3\.zookeeper-hs:2181/],
     ['a file kustomization does not list', 'kustomization.yaml', [['  - video.yaml\n', '']], /video\.yaml is not listed in resources/],
+    ['a misspelt Envoy field in the bootstrap ConfigMap', 'envoy-bootstrap.yaml', [['        set_node_on_first_message_only: true', '        set_node_on_first_message: true']], /ConfigMap envoy-bootstrap storage\.yaml: dynamic_resources\.ads_config\.set_node_on_first_message: unknown field/],
+    ['a bootstrap dialling no Service', 'envoy-bootstrap.yaml', [['address: control-plane.mediamesh.svc.cluster.local', 'address: control-planes.mediamesh.svc.cluster.local']], /Deployment\/storage container envoy: bootstrap dials the control plane at control-planes\.mediamesh\.svc\.cluster\.local:18000/],
+    ['a sidecar probe on a loopback listener', 'image.yaml', [['tcpSocket: {port: envoy-inbound}', 'tcpSocket: {port: 15001}']], /Deployment\/image container envoy: readinessProbe must hit the inbound listener 15006/],
     ['a selector that misses its pods', 'jaeger.yaml', [['    matchLabels: {app.kubernetes.io/name: jaeger}', '    matchLabels: {app.kubernetes.io/name: jaegr}']], /Deployment\/jaeger: selector\.matchLabels does not select/],
   ];
   it.each(cases)('reports %s', async (_name, file, edits, expected) => {
