@@ -17,7 +17,8 @@ import { startControlPlaneServer } from './server';
 const otel = path.join(__dirname, '../../observability/start.js');
 if (fs.existsSync(otel)) require(otel);
 
-async function main(): Promise<void> {
+/** runControlPlaneMain runs the process until SIGTERM/SIGINT (then exits 0). */
+export async function runControlPlaneMain(): Promise<void> {
   const log = createLogger({ service: 'control-plane' });
   let cfg;
   try {
@@ -54,4 +55,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-void main();
+if (require.main === module) void runControlPlaneMain();
