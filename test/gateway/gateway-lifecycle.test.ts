@@ -1,0 +1,78 @@
+/**
+ * The gateway's life in the mesh: it registers in a real ZooKeeper as service `gateway`
+ * (Curator x-discovery JSON with its HTTP port), exits 2 naming a bad variable, and on
+ * SIGTERM deregisters, closes and exits 0.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newRawClient, type ZkRawClient } from '../../mesh/registry/zk-client';
+import { startNode, startService, type StartedService } from '../harness/process';
+import { distEntry } from '../../services/runtime/paths';
+import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { request } from './stack';
+
+function children(zk: ZkRawClient, p: string): Promise<string[]> {
+  return new Promise((resolve) => zk.getChildren(p, undefined, (err, kids) => resolve(err || !kids ? [] : kids)));
+}
+function data(zk: ZkRawClient, p: string): Promise<string> {
+  return new Promise((resolve, reject) => zk.getData(p, undefined, (err, buf) => (err || !buf ? reject(err) : resolve(buf.toString('utf8')))));
+}
+
+describe('gateway life cycle', () => {
+  let zk: ZooKeeperServer;
+  let client: ZkRawClient;
+  let storage: StartedService;
+  let home: string;
+
+  beforeAll(async () => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-gw-life-'));
+    zk = await startZooKeeper();
+    client = newRawClient(zk.connectString, 10_000);
+    await new Promise<void>((resolve) => {
+      client.on('state', (st) => st.name === 'SYNC_CONNECTED' && resolve());
+      client.connect();
+    });
+    storage = await startService('services/storage/main.ts', { env: { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: 'true' } });
+  });
+  afterAll(async () => {
+    client?.close();
+    await storage?.stop();
+    await zk?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  it('registers as service gateway and deregisters on SIGTERM, exiting 0', async () => {
+    const gw = await startService('services/gateway/main.ts', {
+      env: {
+        MEDIAMESH_HOME: home,
+        OTEL_SDK_DISABLED: 'true',
+        MEDIAMESH_ZK: zk.connectString,
+        MEDIAMESH_INSTANCE_ID: 'gateway-life-1',
+        MEDIAMESH_MESH_MODE: 'direct',
+        MEDIAMESH_DIRECT_STORAGE: storage.address,
+        MEDIAMESH_DIRECT_IMAGE: '127.0.0.1:1',
+        MEDIAMESH_GATEWAY_PORT: '0',
+      },
+    });
+    const deadline = Date.now() + 20_000;
+    while (!(await children(client, '/mediamesh/services/gateway')).includes('gateway-life-1') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const node = JSON.parse(await data(client, '/mediamesh/services/gateway/gateway-life-1'));
+    expect(node).toMatchObject({ name: 'gateway', id: 'gateway-life-1', port: gw.port });
+    expect((await request(`http://127.0.0.1:${gw.port}`, 'GET', '/healthz')).status).toBe(200);
+
+    expect(await gw.stop()).toBe(0);
+    expect(await children(client, '/mediamesh/services/gateway')).not.toContain('gateway-life-1');
+    expect(gw.logs.some((l) => l.event === 'stopped')).toBe(true);
+  });
+
+  it('exits 2 naming a bad variable', async () => {
+    const proc = startNode(distEntry('services/gateway/main.ts'), { env: { MEDIAMESH_GATEWAY_PORT: 'eighty', OTEL_SDK_DISABLED: 'true' } });
+    expect(await proc.exited).toBe(2);
+    expect(proc.stderr()).toMatch(/MEDIAMESH_GATEWAY_PORT/);
+    const keys = startNode(distEntry('services/gateway/main.ts'), { env: { MEDIAMESH_SIGNING_KEYS: 'ak1:short', OTEL_SDK_DISABLED: 'true' } });
+    expect(await keys.exited).toBe(2);
+    expect(keys.stderr()).toMatch(/MEDIAMESH_SIGNING_KEYS: .*secret key must be at least 8/);
+  });
+});
