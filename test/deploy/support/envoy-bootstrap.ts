@@ -5,7 +5,7 @@
  * saying it is an Envoy sidecar. It returns the facts the manifest checks cross-check: where
  * the control plane is dialled and which app port the inbound listener fronts.
  */
-import { checkEnvoyObject } from '../../../mesh/envoy/schema-check';
+import { checkEnvoyObject } from '../../../mesh/envoy';
 import { asList, asObj, isObj } from './yaml-files';
 
 export interface HostPort {
