@@ -29,7 +29,7 @@ export interface CallError {
 export function processImage(client: ImageServiceClient, req: Partial<ProcessRequest>, deadlineMs = 30_000): Promise<ProcessResponse> {
   const full: ProcessRequest = { source: undefined, operations: [], fop: '', accept: '', ...req };
   return new Promise((resolve, reject) =>
-    client.process(full, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject({ code: err.code, details: err.details }) : resolve(res!))),
+    client.process(full, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(Object.assign(new Error(`Process failed: ${err.code} ${err.details}`), { code: err.code, details: err.details })) : resolve(res!))),
   );
 }
 
@@ -38,7 +38,8 @@ export async function callError(p: Promise<unknown>): Promise<CallError> {
   try {
     await p;
   } catch (err) {
-    return err as CallError;
+    const e = err as CallError;
+    return { code: e.code, details: e.details };
   }
   throw new Error('call succeeded but was expected to fail');
 }

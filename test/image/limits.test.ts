@@ -81,14 +81,15 @@ describe('error paths: code and a message naming the problem', () => {
 
 describe('time budget', () => {
   it('DEADLINE_EXCEEDED when processing exceeds MEDIAMESH_IMAGE_TIMEOUT_MS, and the service keeps serving', async () => {
-    const slow = await startImageMesh({ MEDIAMESH_IMAGE_TIMEOUT_MS: '150', MEDIAMESH_IMAGE_MAX_OUTPUT_PIXELS: '100000000' });
+    const slow = await startImageMesh({ MEDIAMESH_IMAGE_TIMEOUT_MS: '1000', MEDIAMESH_IMAGE_MAX_OUTPUT_PIXELS: '100000000' });
     try {
-      const big = await sharp({ create: { width: 3000, height: 2000, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).jpeg({ quality: 80 }).toBuffer();
+      const big = await sharp({ create: { width: 1000, height: 700, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 20 } } }).jpeg({ quality: 80 }).toBuffer();
       const started = Date.now();
-      const err = await callError(processImage(slow.client, { source: inline(big), fop: 'imageMogr2/thumbnail/!200p/blur/50x40/format/avif' }));
+      const err = await callError(processImage(slow.client, { source: inline(big), fop: 'imageMogr2/thumbnail/!900p/blur/50x40/format/png' }));
       expect(err.code, err.details).toBe(S.DEADLINE_EXCEEDED);
-      expect(err.details).toMatch(/exceeded its time budget of 150 ms/);
-      expect(Date.now() - started).toBeLessThan(5000);
+      expect(err.details).toMatch(/exceeded its time budget of 1000 ms/);
+      // Answered at the budget, not when libvips would have finished (generous: the machine is shared).
+      expect(Date.now() - started).toBeLessThan(8000);
       const ok = await processImage(slow.client, { source: inline(photo), fop: 'imageView2/2/w/50' });
       expect(ok.width).toBe(50);
     } finally {
