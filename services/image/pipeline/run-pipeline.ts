@@ -17,8 +17,10 @@ import { answerOriginalJson, describeResult } from './json-result';
 import { readHeader } from './read-header';
 import { fitSizeLimit } from './size-limit';
 
-// One span per step (image.decode, image.applyOperations, image.encode, ...) under the gRPC server span.
+// The sharp work gets a span each (image.decode, image.applyOperations, image.encode) under the gRPC
+// server span; the cheap bookkeeping steps do not, since every span costs CPU on every request.
 const { withSpan } = spanHelpers('image');
+const tracedSteps: ReadonlySet<Step> = new Set([decode, applyOperations, encode]);
 
 /** mainPipeline: the steps every Process request runs, in order. */
 export const mainPipeline: readonly Step[] = [readHeader, answerOriginalJson, decode, applyOperations, encode, fitSizeLimit, describeResult];
@@ -51,7 +53,8 @@ export async function runPipeline(req: PipelineRequest, steps: readonly Step[] =
   try {
     for (const step of steps) {
       req.signal.throwIfAborted();
-      await withSpan(`image.${step.name || 'step'}`, { 'image.input_bytes': ctx.input.length }, () => step(ctx));
+      if (tracedSteps.has(step)) await withSpan(`image.${step.name}`, { 'image.input_bytes': ctx.input.length }, () => step(ctx));
+      else await step(ctx);
     }
     if (!ctx.result) throw new Error('pipeline produced no result');
     return ctx.result;
