@@ -2,13 +2,16 @@
  * Gateway throughput: `GET /demo/sample.jpg?imageView2/1/w/200/h/200` through the real
  * chain (gateway → image → storage, three processes, direct mesh mode) against the same
  * operation done by sharp in one process, both driven over HTTP by autocannon at
- * concurrency 4 and 16, side by side in one run. Prints req/s, p50/p99 and the ratio.
+ * concurrency 4 and 16, side by side in one run. Prints req/s, p50/p99 and the ratio,
+ * plus ImageService.Process called directly over gRPC, to tell the gateway's share of the gap.
  * Run: npm run build && node dist/bench/gateway-throughput.js [seconds per run, default 8]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
 import sharp from 'sharp';
+import { ImageServiceClient } from '../generated/mediamesh/image/v1/image';
 import { distEntry } from '../services/runtime/paths';
 import { startNode, startService, type ManagedProcess } from '../test/harness/process';
 
@@ -27,6 +30,34 @@ const TOKEN = 'bench-token';
 
 async function run(url: string, connections: number, duration: number): Promise<AutocannonResult> {
   return autocannon({ url, connections, duration, pipelining: 1 });
+}
+
+/**
+ * grpcLoop drives ImageService.Process directly (no gateway) with `connections` closed
+ * loops for `duration` seconds: it separates the gateway's own cost from the image
+ * service's (which includes its fetch from storage).
+ */
+async function grpcLoop(client: ImageServiceClient, connections: number, duration: number): Promise<{ rps: number; p50: number; p99: number }> {
+  const lat: number[] = [];
+  const t0 = performance.now();
+  const one = () =>
+    new Promise<void>((resolve, reject) =>
+      client.process(
+        { source: { kind: { $case: 'object', value: { bucket: 'demo', key: 'sample.jpg' } } }, operations: [], fop: 'imageView2/1/w/200/h/200', accept: '' },
+        (err) => (err ? reject(err) : resolve()),
+      ),
+    );
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() - t0 < duration * 1000) {
+        const s = performance.now();
+        await one();
+        lat.push(performance.now() - s);
+      }
+    }),
+  );
+  lat.sort((a, b) => a - b);
+  return { rps: lat.length / ((performance.now() - t0) / 1000), p50: Math.round(lat[Math.floor(lat.length * 0.5)]), p99: Math.round(lat[Math.floor(lat.length * 0.99)]) };
 }
 
 async function main(): Promise<void> {
@@ -67,6 +98,9 @@ async function main(): Promise<void> {
     await run(viaGateway, 4, 2);
     await run(viaSharp, 4, 2);
 
+    const imageClient = new ImageServiceClient(image.address, grpc.credentials.createInsecure());
+    await grpcLoop(imageClient, 4, 1);
+
     const rows: string[] = [];
     rows.push(`gateway throughput, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`);
     rows.push('concurrency | path              |   req/s |  p50 ms |  p99 ms | non-2xx');
@@ -74,11 +108,17 @@ async function main(): Promise<void> {
     for (const c of [4, 16]) {
       const g = await run(viaGateway, c, seconds);
       const s = await run(viaSharp, c, seconds);
+      const d = await grpcLoop(imageClient, c, seconds);
       rows.push(`${String(c).padStart(11)} | gateway→image→st. | ${g.requests.average.toFixed(1).padStart(7)} | ${String(g.latency.p50).padStart(7)} | ${String(g.latency.p99).padStart(7)} | ${g.non2xx + g.errors}`);
       rows.push(`${String(c).padStart(11)} | sharp direct      | ${s.requests.average.toFixed(1).padStart(7)} | ${String(s.latency.p50).padStart(7)} | ${String(s.latency.p99).padStart(7)} | ${s.non2xx + s.errors}`);
-      ratios.push(`concurrency ${c}: gateway/direct req/s ratio = ${(g.requests.average / s.requests.average).toFixed(2)} (target ≥ 0.8)`);
+      rows.push(`${String(c).padStart(11)} | image gRPC direct | ${d.rps.toFixed(1).padStart(7)} | ${String(d.p50).padStart(7)} | ${String(d.p99).padStart(7)} | 0`);
+      ratios.push(
+        `concurrency ${c}: gateway/direct req/s ratio = ${(g.requests.average / s.requests.average).toFixed(2)} (target ≥ 0.8); ` +
+          `gateway/image-gRPC ratio = ${(g.requests.average / d.rps).toFixed(2)} (the gateway's own overhead)`,
+      );
     }
     process.stdout.write(`${rows.join('\n')}\n${ratios.join('\n')}\n`);
+    imageClient.close();
   } finally {
     for (const p of procs.reverse()) await p.stop();
     fs.rmSync(home, { recursive: true, force: true });
