@@ -59,8 +59,10 @@ export function runFfmpeg(run: FfmpegRun): Promise<void> {
     let settled = false;
     const command = ffmpeg({ source: run.input, stdoutLines: 0 })
       .setFfmpegPath(run.ffmpegPath)
-      .inputOptions([...safeInputOptions(run.limits), ...(run.inputOptions ?? [])])
-      .outputOptions(['-nostdin', '-v', 'error', '-stats', ...run.outputOptions])
+      // Spread, never one array: given a single array, fluent splits every "a b" string in two
+      // (a var_stream_map "v:0,a:0 v:1,a:1" would become two arguments).
+      .inputOptions(...safeInputOptions(run.limits), ...(run.inputOptions ?? []))
+      .outputOptions('-nostdin', '-v', 'error', '-stats', ...run.outputOptions)
       .output(run.output);
     const finish = (err?: MeshError) => {
       if (settled) return;

@@ -136,6 +136,8 @@ async function waitRuok(port: number, timeoutMs = 20_000): Promise<void> {
       s.on('data', (d) => (data += d.toString()));
       s.on('close', () => resolve(data));
       s.on('error', () => resolve(''));
+      // A starting server may accept and then say nothing: give up on this try instead of hanging.
+      s.setTimeout(2000, () => s.destroy());
     });
     if (answer === 'imok') return;
     if (Date.now() > deadline) throw new Error(`ZooKeeper on ${port} did not answer ruok`);

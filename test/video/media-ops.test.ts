@@ -189,6 +189,11 @@ describe('input safety and limits', () => {
     expect(long.details).toMatch(/duration 12\.\ds is above the limit 10s \(MEDIAMESH_VIDEO_MAX_DURATION_SECONDS\)/);
   });
 
+  it('answers FAILED_PRECONDITION for jobs without ZooKeeper', async () => {
+    const err = await rpcError(client, 'submitJob', { spec: { source: { bucket: 'media', key: 'clips/a.mp4' }, work: undefined, output: undefined, notifyUrl: '', fop: 'hls' } });
+    expect([err.code, err.details]).toEqual([status.FAILED_PRECONDITION, 'jobs need ZooKeeper: start the video service with MEDIAMESH_ZK set']);
+  });
+
   it('leaves no temp files behind and is still serving', async () => {
     expect(fs.readdirSync(tmp)).toEqual([]);
     expect((await probe(inline(media.mp4))).videoCodec).toBe('h264');
