@@ -15,6 +15,7 @@ import { startService } from '../test/harness/process';
 const FIXTURE = join(process.env.MEDIAMESH_FIXTURES ?? join(__dirname, '../../../shared/fixtures'), 'images/2569067123_aca715a2ee_o.jpg');
 const OPS = ['imageView2/1/w/200/h/200', 'imageView2/2/w/800/format/webp'] as const;
 const REQUESTS = Number(process.argv[2] ?? 48);
+const ROUNDS = 3;
 
 /** The direct-sharp equivalent of each op: what a hand-written sharp service would do. */
 const DIRECT: Record<(typeof OPS)[number], (input: Buffer) => Promise<Buffer>> = {
@@ -26,6 +27,8 @@ interface RunStats {
   opsPerSec: number;
   p50: number;
   p99: number;
+  count: number;
+  latencies: number[];
 }
 
 async function measure(concurrency: number, total: number, call: (i: number) => Promise<unknown>): Promise<RunStats> {
@@ -44,7 +47,15 @@ async function measure(concurrency: number, total: number, call: (i: number) => 
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-  return { opsPerSec: total / elapsed, p50: pick(0.5), p99: pick(0.99) };
+  return { opsPerSec: total / elapsed, p50: pick(0.5), p99: pick(0.99), count: total, latencies };
+}
+
+/** combine merges alternating rounds: total ops over total time; latency quantiles over all samples. */
+function combine(runs: RunStats[]): RunStats {
+  const seconds = runs.reduce((t, r) => t + r.count / r.opsPerSec, 0);
+  const all = runs.flatMap((r) => r.latencies).sort((x, y) => x - y);
+  const pick = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))];
+  return { opsPerSec: runs.reduce((n, r) => n + r.count, 0) / seconds, p50: pick(0.5), p99: pick(0.99), count: all.length, latencies: all };
 }
 
 const peakRssMb = (pid: number | 'self') => {
@@ -69,13 +80,19 @@ async function main(): Promise<void> {
   try {
     const rows: string[] = [];
     for (const concurrency of [1, 4]) {
-      // Warm-up both sides (libvips buffers, JIT, the gRPC channel), then measure side by side.
+      // Warm-up both sides (libvips buffers, JIT, the gRPC channel), then measure side by side:
+      // alternating rounds, so drifting load on a shared machine hits both sides alike.
       await measure(concurrency, 8, direct);
       await measure(concurrency, 8, viaGrpc);
-      const a = await measure(concurrency, REQUESTS, direct);
-      const b = await measure(concurrency, REQUESTS, viaGrpc);
+      const a: RunStats[] = [];
+      const b: RunStats[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        a.push(await measure(concurrency, Math.ceil(REQUESTS / ROUNDS), direct));
+        b.push(await measure(concurrency, Math.ceil(REQUESTS / ROUNDS), viaGrpc));
+      }
+      const [sa, sb] = [combine(a), combine(b)];
       const fmt = (s: RunStats) => `${s.opsPerSec.toFixed(1).padStart(6)} ops/s  p50 ${s.p50.toFixed(0).padStart(4)} ms  p99 ${s.p99.toFixed(0).padStart(4)} ms`;
-      rows.push(`concurrency ${concurrency}:  (a) direct sharp ${fmt(a)}   (b) gRPC ImageService ${fmt(b)}   ratio b/a ${(b.opsPerSec / a.opsPerSec).toFixed(2)}`);
+      rows.push(`concurrency ${concurrency}:  (a) direct sharp ${fmt(sa)}   (b) gRPC ImageService ${fmt(sb)}   ratio b/a ${(sb.opsPerSec / sa.opsPerSec).toFixed(2)}`);
     }
     console.log(rows.join('\n'));
     console.log(`peak RSS: (a) bench process ${peakRssMb('self')} MB (includes the gRPC client), (b) image service ${peakRssMb(service.pid)} MB`);
