@@ -1,0 +1,61 @@
+/**
+ * observability/start in a bare Node process: with telemetry off it loads no OpenTelemetry SDK at
+ * all (the near-zero cost promise); with tracing on it starts the SDK without loading @grpc/grpc-js
+ * itself, so the gRPC instrumentation patches grpc-js when the service requires it.
+ */
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { distEntry, repoRoot } from '../../services/runtime/paths';
+
+interface Loaded {
+  sdk: boolean;
+  grpcBeforeApp: boolean;
+  grpcPatched: boolean;
+}
+
+/** probe requires start.js, reports what got loaded, then requires grpc-js and checks it is patched. */
+function probe(env: Record<string, string>): Loaded {
+  const script = `
+    require(${JSON.stringify(distEntry('observability/start.ts'))});
+    const loaded = Object.keys(require.cache);
+    const sdk = loaded.some((k) => k.includes('@opentelemetry/sdk-node'));
+    const grpcBeforeApp = loaded.some((k) => k.includes('@grpc/grpc-js'));
+    const grpc = require('@grpc/grpc-js');
+    const grpcPatched = Boolean(grpc.Server.prototype.register.__wrapped);
+    process.stdout.write(JSON.stringify({ sdk, grpcBeforeApp, grpcPatched }) + '\\n');
+    process.exit(0);
+  `;
+  const res = spawnSync(process.execPath, ['-e', script], {
+    cwd: repoRoot(),
+    env: { PATH: process.env.PATH ?? '', MEDIAMESH_SERVICE_NAME: 'probe', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(res.status, res.stderr).toBe(0);
+  const line = res.stdout.trim().split('\n').pop()!;
+  return JSON.parse(line) as Loaded;
+}
+
+describe('observability/start', () => {
+  it('loads no SDK when no OTLP endpoint and no metrics port are set', () => {
+    expect(probe({})).toEqual({ sdk: false, grpcBeforeApp: false, grpcPatched: false });
+  });
+
+  it('loads no SDK when OTEL_SDK_DISABLED=true even with an endpoint', () => {
+    expect(probe({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toMatchObject({ sdk: false, grpcPatched: false });
+  });
+
+  it('starts the SDK before grpc-js is loaded and patches grpc-js when the app requires it', () => {
+    expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({ sdk: true, grpcBeforeApp: false, grpcPatched: true });
+  });
+
+  it('exits 2 naming a bad OTEL_TRACES_SAMPLER', () => {
+    const res = spawnSync(process.execPath, [distEntry('observability/start.ts')], {
+      cwd: repoRoot(),
+      env: { PATH: process.env.PATH ?? '', OTEL_TRACES_SAMPLER: 'sometimes' },
+      encoding: 'utf8',
+    });
+    expect(res.status).toBe(2);
+    expect(res.stderr).toContain('OTEL_TRACES_SAMPLER');
+  });
+});
