@@ -29,6 +29,12 @@ export const videoSpecs = {
   jobConcurrency: { name: 'MEDIAMESH_VIDEO_JOB_CONCURRENCY', doc: 'jobs one instance runs at once', fallback: 1, parse: int(1, 64) },
   zkSessionTimeoutMs: { name: 'MEDIAMESH_VIDEO_ZK_SESSION_TIMEOUT_MS', doc: 'ZooKeeper session timeout of the job worker (a dead worker loses its leases after it)', fallback: 10_000, parse: int(1000, 120_000) },
   jobRescanMs: { name: 'MEDIAMESH_VIDEO_JOB_RESCAN_MS', doc: 'safety-net rescan of unfinished jobs (watches do the usual work)', fallback: 5000, parse: int(200, 600_000) },
+  sourceCacheBytes: {
+    name: 'MEDIAMESH_VIDEO_SOURCE_CACHE_BYTES',
+    doc: 'local cache of storage sources and their probes, by etag (0 = off)',
+    fallback: 1024 ** 3,
+    parse: bytes,
+  },
   tempDir: { name: 'MEDIAMESH_VIDEO_TMPDIR', doc: 'where per-call temp dirs are made (empty = the OS temp dir)', fallback: '', parse: String },
 } satisfies Record<string, EnvSpec<unknown>>;
 

@@ -6,6 +6,7 @@
  * (fluent's 'progress' event would launch an unguarded ffprobe of the input).
  */
 import ffmpeg from 'fluent-ffmpeg';
+import { spanHelpers } from '../../observability/spans';
 import { MeshError } from '../runtime';
 import { cancelled, ffmpegFailed, timedOut } from './errors';
 
@@ -51,8 +52,15 @@ export interface FfmpegRun {
 
 const TIME_RE = /time=\s*(-?)(\d+):(\d+):(\d+(?:\.\d+)?)/;
 
-/** runFfmpeg resolves when ffmpeg exits 0 and rejects with a MeshError otherwise. */
+const { withSpan } = spanHelpers('video');
+
+/** runFfmpeg resolves when ffmpeg exits 0 and rejects with a MeshError otherwise (span video.ffmpeg, ERROR on failure). */
 export function runFfmpeg(run: FfmpegRun): Promise<void> {
+  const seek = run.inputOptions?.includes('-ss') ? run.inputOptions[run.inputOptions.indexOf('-ss') + 1] : undefined;
+  return withSpan('video.ffmpeg', { 'video.op': run.op, 'video.seek': seek }, () => runFfmpegUntraced(run));
+}
+
+function runFfmpegUntraced(run: FfmpegRun): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (run.signal.aborted) return reject(abortError(run.signal));
     const stderrTail: string[] = [];

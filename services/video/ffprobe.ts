@@ -5,6 +5,7 @@
  * into strings and loses what avinfo must return as is.
  */
 import { execFile } from 'node:child_process';
+import { spanHelpers } from '../../observability/spans';
 import { abortError, safeInputOptions, type InputLimits } from './ffmpeg-run';
 import { timedOut, unreadableInput } from './errors';
 
@@ -36,8 +37,14 @@ export interface FfprobeRun {
   readonly timeoutMs: number;
 }
 
-/** runFfprobe resolves with the parsed document or rejects with a MeshError. */
+const { withSpan } = spanHelpers('video');
+
+/** runFfprobe resolves with the parsed document or rejects with a MeshError (span video.probe). */
 export function runFfprobe(run: FfprobeRun): Promise<FfprobeDocument> {
+  return withSpan('video.probe', {}, () => runFfprobeUntraced(run));
+}
+
+function runFfprobeUntraced(run: FfprobeRun): Promise<FfprobeDocument> {
   const args = ['-v', 'error', ...safeInputOptions(run.limits), '-of', 'json', '-show_streams', '-show_format', '-i', run.file];
   return new Promise((resolve, reject) => {
     if (run.signal.aborted) return reject(abortError(run.signal));

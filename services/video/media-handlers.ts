@@ -12,9 +12,8 @@ import { streaming, unary, write } from './call-context';
 import { badOperation, tooLongForSync } from './errors';
 import { runFfmpeg } from './ffmpeg-run';
 import { toAvinfo } from './avinfo';
-import { prepareInput, type InputDeps } from './media-input';
+import { withInput, type InputDeps } from './media-input';
 import { snapshot } from './vframe';
-import { withWorkspace } from './workspace';
 
 type MediaMethods = Pick<VideoServiceServer, 'probe' | 'snapshot' | 'transcode'>;
 
@@ -24,12 +23,7 @@ const CHUNK = 64 * 1024;
 export function createMediaHandlers(deps: InputDeps & { log: Logger }): MediaMethods {
   const { config, log } = deps;
   return {
-    probe: unary(log, 'Probe', (req, signal) =>
-      withWorkspace(config.tempDir, async (dir) => {
-        const input = await prepareInput(deps, req.source, dir, signal);
-        return toAvinfo(input.doc, input.info);
-      }),
-    ),
+    probe: unary(log, 'Probe', (req, signal) => withInput(deps, req.source, signal, async (input) => toAvinfo(input.doc, input.info))),
 
     snapshot: unary(log, 'Snapshot', (req, signal) => {
       const parsed = req.fop ? parseVframe(req.fop) : { ok: true as const, value: req.vframe };
@@ -37,7 +31,7 @@ export function createMediaHandlers(deps: InputDeps & { log: Logger }): MediaMet
       const vframe = parsed.value;
       const errors = vframe ? validateVframe(vframe) : ['vframe: required (vframe or fop)'];
       if (errors.length) throw badOperation(errors);
-      return withWorkspace(config.tempDir, async (dir) => snapshot(config, await prepareInput(deps, req.source, dir, signal), vframe!, dir, signal));
+      return withInput(deps, req.source, signal, (input, dir) => snapshot(config, input, vframe!, dir, signal));
     }),
 
     transcode: streaming(log, 'Transcode', async (req, call, signal) => {
@@ -46,8 +40,7 @@ export function createMediaHandlers(deps: InputDeps & { log: Logger }): MediaMet
       const avthumb = parsed.value;
       const errors = avthumb ? validateAvthumb(avthumb) : ['avthumb: required (avthumb or fop)'];
       if (errors.length) throw badOperation(errors);
-      await withWorkspace(config.tempDir, async (dir) => {
-        const input = await prepareInput(deps, req.source, dir, signal);
+      await withInput(deps, req.source, signal, async (input, dir) => {
         const plan = planAvthumb(avthumb!, input.info, config);
         if (plan.duration > config.syncMaxSeconds) throw tooLongForSync(plan.duration, config.syncMaxSeconds);
         const output = outputFile(dir, plan);

@@ -3,11 +3,15 @@
  * and the job methods on ZooKeeper (when MEDIAMESH_ZK is set). runMain(videoService)
  * is the whole entry point.
  */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ServiceDefinition } from '../runtime';
 import { VideoServiceService } from '../../generated/mediamesh/video/v1/video';
 import { videoSpecs } from './config';
 import { createJobSystem } from './jobs/job-system';
 import { createMediaHandlers } from './media-handlers';
+import { createSourceCache } from './source-cache';
 import { createStorageIo } from './storage-io';
 
 /** videoService is the ServiceDefinition of the mesh service "video". */
@@ -18,7 +22,8 @@ export const videoService: ServiceDefinition<typeof videoSpecs> = {
   specs: videoSpecs,
   register(server, ctx) {
     const storage = createStorageIo();
-    const deps = { config: ctx.config, storage };
+    const cacheDir = path.join(ctx.config.tempDir || os.tmpdir(), `mediamesh-video-cache-${process.pid}`);
+    const deps = { config: ctx.config, storage, cache: createSourceCache(cacheDir, ctx.config.sourceCacheBytes) };
     const jobs = createJobSystem(
       ctx.runtime.zk
         ? {
@@ -41,6 +46,7 @@ export const videoService: ServiceDefinition<typeof videoSpecs> = {
     return async () => {
       await jobs.stop();
       storage.close();
+      await fs.rm(cacheDir, { recursive: true, force: true });
     };
   },
 };

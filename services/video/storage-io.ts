@@ -14,6 +14,8 @@ import { limitExceeded, storageFailed } from './errors';
 export interface StorageIo {
   /** download writes bucket/key to file, refusing objects above maxBytes; returns the first bytes for sniffing. */
   download(ref: ObjectRef, file: string, maxBytes: number, signal: AbortSignal): Promise<Buffer>;
+  /** stat returns an object's size and etag (NOT_FOUND when missing). */
+  stat(ref: ObjectRef, signal: AbortSignal): Promise<{ size: number; etag: string }>;
   /** upload streams file into bucket/key. */
   upload(file: string, ref: ObjectRef, contentType: string, signal: AbortSignal): Promise<void>;
   close(): void;
@@ -54,6 +56,14 @@ export function createStorageIo(): StorageIo {
       } finally {
         signal.removeEventListener('abort', abort);
       }
+    },
+    stat(ref, signal) {
+      return new Promise((resolve, reject) => {
+        const call = get().statObject({ bucket: ref.bucket, key: ref.key }, (err, res) =>
+          err ? reject(storageFailed(`reading ${ref.bucket}/${ref.key} from storage`, err)) : resolve({ size: res.info?.size ?? 0, etag: res.info?.etag ?? '' }),
+        );
+        signal.addEventListener('abort', () => call.cancel(), { once: true });
+      });
     },
     async upload(file, ref, contentType, signal) {
       await new Promise<void>((resolve, reject) => {

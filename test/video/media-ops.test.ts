@@ -194,9 +194,17 @@ describe('input safety and limits', () => {
     expect([err.code, err.details]).toEqual([status.FAILED_PRECONDITION, 'jobs need ZooKeeper: start the video service with MEDIAMESH_ZK set']);
   });
 
-  it('leaves no temp files behind and is still serving', async () => {
-    expect(fs.readdirSync(tmp)).toEqual([]);
+  it('leaves no temp files behind (only the source cache) and is still serving', async () => {
+    const leftovers = () => fs.readdirSync(tmp).filter((f) => !f.startsWith('mediamesh-video-cache-'));
+    expect(leftovers()).toEqual([]);
     expect((await probe(inline(media.mp4))).videoCodec).toBe('h264');
-    expect(fs.readdirSync(tmp)).toEqual([]);
+    expect(leftovers()).toEqual([]);
+  });
+
+  it('serves a changed storage object fresh (the source cache is keyed by etag)', async () => {
+    await storage.put('clips/changing.mp4', fs.readFileSync(media.mp4));
+    expect(await probe(object('clips/changing.mp4'))).toMatchObject({ videoCodec: 'h264', width: 320 });
+    await storage.put('clips/changing.mp4', fs.readFileSync(media.webmNoAudio));
+    expect(await probe(object('clips/changing.mp4'))).toMatchObject({ videoCodec: 'vp8', audioCodec: '' });
   });
 });

@@ -12,8 +12,7 @@ import type { Avthumb, Hls } from '../../../generated/mediamesh/video/v1/operati
 import { outputFile, planAvthumb } from '../avthumb';
 import { runFfmpeg } from '../ffmpeg-run';
 import { contentTypeOf, hlsOutputOptions, hlsVariantTarget, listOutputs, masterPlaylist, planLadder, segmentSeconds } from '../hls';
-import { prepareInput, type InputDeps } from '../media-input';
-import { withWorkspace } from '../workspace';
+import { withInput, type InputDeps } from '../media-input';
 
 /** ResolvedWork is a job's work after its fop (if any) was parsed. */
 export type ResolvedWork = { $case: 'avthumb'; value: Avthumb } | { $case: 'hls'; value: Hls };
@@ -32,8 +31,7 @@ export interface JobWork {
 /** runJobWork performs the work and returns the objects written. */
 export async function runJobWork(deps: InputDeps, job: JobWork): Promise<ObjectRef[]> {
   const { config, storage } = deps;
-  return withWorkspace(config.tempDir, async (dir) => {
-    const input = await prepareInput(deps, { kind: { $case: 'object', value: job.source } }, dir, job.signal);
+  return withInput(deps, { kind: { $case: 'object', value: job.source } }, job.signal, async (input, dir) => {
     const ffmpegBase = {
       ffmpegPath: config.ffmpegPath,
       input: input.file,
