@@ -129,9 +129,5 @@ export function validatePolicy(input: unknown): ValidationResult<ServicePolicy> 
     c.num(b, 'maxRequests', p, 1, 1_000_000, true);
   });
   if (input.zonePreference !== undefined && typeof input.zonePreference !== 'boolean') c.fail('zonePreference', 'must be true or false');
-  if (Array.isArray(input.headerRoutes) && versions.size > 0)
-    input.headerRoutes.forEach((r, i) => {
-      if (isObj(r) && typeof r.version === 'string' && !versions.has(r.version)) c.fail(`headerRoutes[${i}].version`, `no subset with version ${r.version} (add it to subsets)`);
-    });
   return c.errors.length ? { ok: false, errors: c.errors } : { ok: true, value: input as ServicePolicy };
 }
