@@ -1,5 +1,6 @@
 /** GatewayContext: what every route needs, built once in server.ts. */
 import type { Logger } from '../runtime';
+import type { BucketDirectory } from './bucket-visibility';
 import type { GatewayConfig } from './config';
 import type { GatewayMetrics } from './metrics';
 import type { SecurityChecker } from './security-checker';
@@ -9,6 +10,7 @@ export interface GatewayContext {
   readonly config: GatewayConfig;
   readonly upstreams: Upstreams;
   readonly checker: SecurityChecker;
+  readonly buckets: BucketDirectory;
   readonly metrics: GatewayMetrics;
   readonly log: Logger;
 }

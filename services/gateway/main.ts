@@ -8,6 +8,7 @@ import '../../observability/start';
 import { hookFactories, type InstanceInfo, type ServiceHooks } from '../runtime/hooks';
 import { ConfigError, createLogger, describeConfig, loadConfig, runtimeSpecs } from '../runtime';
 import { defaultInstanceId } from '../runtime/runtime-config';
+import { createBucketDirectory } from './bucket-visibility';
 import { gatewaySpecs } from './config';
 import { createGatewayMetrics } from './metrics';
 import { SecurityChecker } from './security-checker';
@@ -34,7 +35,8 @@ async function main(): Promise<void> {
   const upstreams = createUpstreams({ mode: runtime.meshMode });
   const checker = new SecurityChecker({ adminToken: config.adminToken, signingKeys: config.signingKeys });
   let draining = false;
-  const app = createGatewayServer({ config, upstreams, checker, metrics: createGatewayMetrics(), log }, () => draining);
+  const buckets = createBucketDirectory(upstreams, config.upstreamTimeoutMs);
+  const app = createGatewayServer({ config, upstreams, checker, buckets, metrics: createGatewayMetrics(), log }, () => draining);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

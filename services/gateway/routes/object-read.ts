@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BucketVisibility, type StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
+import { MeshError, Status } from '../../runtime';
 import type { GatewayContext } from '../context';
 import { rangeNotSatisfiable } from '../errors';
 import { fullUrlOf, ifNoneMatchHits, notModifiedSince, quoteEtag } from '../http-util';
@@ -17,7 +18,11 @@ import { serveOperation } from './operation';
 /** statFor looks an object up and enforces the private-bucket signature. */
 export async function statFor(ctx: GatewayContext, req: FastifyRequest, bucket: string, key: string): Promise<StatObjectResponse> {
   const storage = ctx.upstreams.storage;
-  const stat = await unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs);
+  const stat = await unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs).catch(async (err: MeshError) => {
+    // A missing key in a private bucket must look like an existing one to unsigned callers.
+    if (err.code === Status.NOT_FOUND && (await ctx.buckets.isPrivate(bucket).catch(() => false))) ctx.checker.verifySignedUrl(fullUrlOf(req));
+    throw err;
+  });
   if (stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE) ctx.checker.verifySignedUrl(fullUrlOf(req));
   return stat;
 }
