@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
 import { startControlPlaneServer, type RunningControlPlane } from '../../mesh/control-plane/server';
 import { makeResource, type TypeResources } from '../../mesh/control-plane/snapshot';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readPolicy } from '../../mesh/control-plane/policy/policy-store';
+import { distEntry, repoRoot } from '../../services/runtime/paths';
 import { freePort } from '../harness/ports';
+import { startNode } from '../harness/process';
 import { countInstances, createMeshFixture, eventually, type MeshFixture } from './fixtures/mesh-fixture';
 import { createXdsBootstrap } from '../../mesh/client/bootstrap';
 import { echoClient } from './fixtures/echo-backend';
@@ -86,7 +92,8 @@ describe('control plane failure handling', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(await fx.cp.stop()).toBe(0); // graceful exit code
     await new Promise((r) => setTimeout(r, 1_000)); // control plane down: traffic on the last config
-    await fx.startControlPlane(port);
+    // The new process also seeds the example policy file (services without a policy only).
+    await fx.startControlPlane(port, { MEDIAMESH_POLICY_FILE: path.join(repoRoot(), 'deploy/mesh-policy.example.yaml') });
     await new Promise((r) => setTimeout(r, 500));
     stop = true;
     await load;
@@ -98,5 +105,17 @@ describe('control plane failure handling', () => {
     await eventually(async () => expect(Object.keys(await countInstances(client, 30)).sort()).toEqual(['s-1', 's-2', 's-3']), 30_000);
     const status = await fx.status();
     expect(status.nodes.some((n) => n.types.EDS?.status === 'ACKED')).toBe(true);
+    const seeded = await eventually(async () => (await readPolicy(fx.registry.session, '/mediamesh', 'image'))!.policy);
+    expect(seeded.subsets).toEqual([{ version: 'v1', weight: 90 }, { version: 'v2', weight: 10 }]);
+  });
+
+  it('refuses to start with an invalid policy file, naming every error (exit 2)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mm-policy-')), 'bad.yaml');
+    fs.writeFileSync(file, 'services:\n  image:\n    retry: { on: [sometimes], attempts: 0 }\n    colour: blue\n');
+    const proc = startNode(distEntry('mesh/control-plane/main.ts'), { env: { MEDIAMESH_ZK: fx.zk.connectString, MEDIAMESH_XDS_PORT: '0', MEDIAMESH_CP_STATUS_PORT: '0', MEDIAMESH_POLICY_FILE: file } });
+    expect(await proc.exited).toBe(2);
+    expect(proc.stderr()).toMatch(/services\.image\.colour: unknown field/);
+    expect(proc.stderr()).toMatch(/services\.image\.retry\.on\[0\]: unknown code sometimes/);
+    expect(proc.stderr()).toMatch(/services\.image\.retry\.attempts: must be between 1 and 10/);
   });
 });
