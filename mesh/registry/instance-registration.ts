@@ -57,13 +57,17 @@ export function createInstanceRegistration(opts: InstanceRegistrationOptions): I
   const write = async () => {
     if (gone) return;
     const data = encodeInstance(instance, health, registrationTimeUTC);
-    await session.mkdirp(servicePath(opts.basePath, instance.service));
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await session.create(path, data, 'ephemeral');
         log.info('registered', { event: 'registered', path, health });
         return;
       } catch (err) {
+        // Parents are made only when missing: every create, even a failing one, is a logged write.
+        if (isZkError(err, 'NO_NODE')) {
+          await session.mkdirp(servicePath(opts.basePath, instance.service));
+          continue;
+        }
         if (!isZkError(err, 'NODE_EXISTS')) throw err;
       }
       const existing = await session.getData(path);

@@ -9,6 +9,7 @@
 import { isIP } from 'node:net';
 import type { InstanceInfo } from '../../services/runtime/hooks';
 import { createLogger, type Logger } from '../../services/runtime/log';
+import { createCoalescer } from './coalescer';
 import { decodeInstance } from './curator-json';
 import { disconnectedError, invalidRegistration } from './errors';
 import { createInstanceRegistration, type InstanceRegistration, type Registration } from './instance-registration';
@@ -25,8 +26,10 @@ export interface RegistryOptions {
   log?: Logger;
   /** Share an existing session (it is then not closed by close()). */
   session?: ZkSession;
-  /** Quiet period that merges a burst of changes into one update (default 15 ms). */
+  /** Quiet period that merges a burst of changes into one update (default 10 ms). */
   coalesceMs?: number;
+  /** How long a new watcher waits for ZooKeeper before its onError hears it is unreachable (default 5000 ms). */
+  initialErrorMs?: number;
   /** How long register() waits for a first connection before leaving it to the background (default 3000 ms). */
   registerWaitMs?: number;
 }
@@ -52,7 +55,7 @@ export function createRegistry(opts: RegistryOptions): Registry {
   const basePath = opts.basePath ?? DEFAULT_BASE_PATH;
   const ownSession = !opts.session;
   const session = opts.session ?? createZkSession({ connectString: opts.connectString, sessionTimeoutMs: opts.sessionTimeoutMs, log });
-  const coalesceMs = opts.coalesceMs ?? 15;
+  const coalesceMs = opts.coalesceMs ?? 10;
   const registrations = new Set<InstanceRegistration>();
   const services = new Map<string, { hub: WatcherHub<readonly ServiceInstance[]>; stop: () => void }>();
 
@@ -91,10 +94,23 @@ export function createRegistry(opts: RegistryOptions): Registry {
     }
   };
 
+  /**
+   * reportIfUnreachable: a new watcher hears "unreachable" only if ZooKeeper is still not
+   * connected after the grace period, so a client created while the session connects (the
+   * usual case at start) does not fail its first calls.
+   */
+  const reportIfUnreachable = (report: () => void) => {
+    const t = setTimeout(() => !session.isConnected() && report(), opts.initialErrorMs ?? 5_000);
+    t.unref();
+    return t;
+  };
+
   const watchService = (service: string, watcher: RegistryWatcher<readonly ServiceInstance[]>) => {
-    const off = shared(service).hub.add(watcher);
-    if (!session.isConnected()) setImmediate(() => !session.isConnected() && watcher.onError?.(disconnectedError('watch', servicePath(basePath, service), session.connectString)));
+    const { hub } = shared(service);
+    const off = hub.add(watcher);
+    const grace = reportIfUnreachable(() => hub.error(disconnectedError('watch', servicePath(basePath, service), session.connectString)));
     return () => {
+      clearTimeout(grace);
       off();
       release(service);
     };
@@ -119,14 +135,13 @@ export function createRegistry(opts: RegistryOptions): Registry {
     watchAll(watcher) {
       const snapshot = createWatcherHub<RegistrySnapshot>(snapshotKey);
       const perService = new Map<string, { list?: readonly ServiceInstance[]; off: () => void }>();
-      let timer: NodeJS.Timeout | undefined;
-      const publish = () => {
-        timer = undefined;
-        if ([...perService.values()].some((s) => s.list === undefined)) return;
+      const coalescer = createCoalescer(coalesceMs, () => {
+        if ([...perService.values()].some((s) => s.list === undefined)) return false;
         const names = [...perService.keys()].sort();
         snapshot.publish(new Map(names.map((n) => [n, perService.get(n)!.list!])));
-      };
-      const schedule = () => (timer ??= setTimeout(publish, coalesceMs));
+        return true;
+      });
+      const schedule = () => coalescer.schedule();
       const offRoot = session.watchChildren(servicesRoot(basePath), (names) => {
         for (const [name, s] of perService) if (!names.includes(name)) (s.off(), perService.delete(name));
         for (const name of names) {
@@ -138,9 +153,10 @@ export function createRegistry(opts: RegistryOptions): Registry {
         schedule();
       });
       const offWatcher = snapshot.add(watcher);
-      if (!session.isConnected()) setImmediate(() => !session.isConnected() && watcher.onError?.(disconnectedError('watch', servicesRoot(basePath), session.connectString)));
+      const grace = reportIfUnreachable(() => snapshot.error(disconnectedError('watch', servicesRoot(basePath), session.connectString)));
       return () => {
-        clearTimeout(timer);
+        clearTimeout(grace);
+        coalescer.cancel();
         offWatcher();
         offRoot();
         for (const s of perService.values()) s.off();

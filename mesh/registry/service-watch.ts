@@ -1,13 +1,14 @@
 /**
  * watchServiceNodes: the live instance list of one service. A children watch on the
  * service folder plus one data watch per instance znode (so a health or weight update is
- * one getData, not a re-read of the folder). Changes are coalesced for `coalesceMs` and
+ * one getData, not a re-read of the folder). Changes are coalesced (createCoalescer) and
  * published only once every listed child has been read, so a burst of registrations is
  * one update and nobody sees a half-read folder. A znode that does not decode is skipped
  * with a logged error.
  * @private
  */
 import type { Logger } from '../../services/runtime/log';
+import { createCoalescer } from './coalescer';
 import { decodeInstance } from './curator-json';
 import { servicePath } from './paths';
 import type { ServiceInstance } from './types';
@@ -34,24 +35,20 @@ export function watchServiceNodes(opts: ServiceNodesOptions): () => void {
   const { session, service, log } = opts;
   const folder = servicePath(opts.basePath, service);
   const children = new Map<string, ChildState>();
-  let timer: NodeJS.Timeout | undefined;
   let listed = false;
   let stopped = false;
 
-  const schedule = () => {
-    if (stopped || timer) return;
-    timer = setTimeout(flush, opts.coalesceMs);
-  };
-
-  const flush = () => {
-    timer = undefined;
-    if (stopped || !listed) return;
+  const flush = (): boolean => {
+    if (stopped || !listed) return false;
     const states = [...children.values()];
-    if (states.some((s) => s.instance === undefined)) return; // a read is outstanding: it schedules again
+    if (states.some((s) => s.instance === undefined)) return false; // a read is outstanding: it schedules again
     const instances = states.map((s) => s.instance).filter((i): i is ServiceInstance => !!i);
     instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     opts.onInstances(instances);
+    return true;
   };
+  const coalescer = createCoalescer(opts.coalesceMs, flush);
+  const schedule = () => !stopped && coalescer.schedule();
 
   const watchChild = (node: string): ChildState => {
     const state: ChildState = { unwatch: () => {} };
@@ -89,7 +86,7 @@ export function watchServiceNodes(opts: ServiceNodesOptions): () => void {
 
   return () => {
     stopped = true;
-    clearTimeout(timer);
+    coalescer.cancel();
     unwatchFolder();
     for (const s of children.values()) s.unwatch();
     children.clear();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry, type RegistrySnapshot, type ServiceInstance } from '../../mesh/registry';
 import type { InstanceInfo } from '../../services/runtime/hooks';
-import { setLogLevel } from '../../services/runtime/log';
+import { createLogger, setLogLevel, type Logger } from '../../services/runtime/log';
 import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
 import { eventually, startProbe } from './support';
 
@@ -23,8 +23,8 @@ const info = (service: string, id: string, port: number, extra: Partial<Instance
 describe('registry: register, discover, deregister', () => {
   let zk: ZooKeeperServer;
   const registries: Registry[] = [];
-  const open = (basePath = '/mediamesh') => {
-    const r = createRegistry({ connectString: zk.connectString, basePath, sessionTimeoutMs: 2_000 });
+  const open = (basePath = '/mediamesh', log?: Logger) => {
+    const r = createRegistry({ connectString: zk.connectString, basePath, sessionTimeoutMs: 2_000, log });
     registries.push(r);
     return r;
   };
@@ -61,7 +61,9 @@ describe('registry: register, discover, deregister', () => {
 
   it('coalesces a burst into few updates and skips a garbage znode with a logged error', async () => {
     const a = open('/burst');
-    const b = open('/burst');
+    const logged: Record<string, unknown>[] = [];
+    const capture: Logger = { ...createLogger({}), error: (msg, fields) => logged.push({ msg, ...fields }), child: () => capture };
+    const b = open('/burst', capture);
     const updates: (readonly ServiceInstance[])[] = [];
     b.watchService('video', { onChanged: (list) => updates.push(list) });
     await eventually(() => expect(updates).toEqual([[]]));
@@ -74,6 +76,9 @@ describe('registry: register, discover, deregister', () => {
     expect(updates.length).toBeLessThan(12);
     const snap = await b.list();
     expect(snap.get('video')?.length).toBe(20);
+    const bad = logged.filter((l) => l.event === 'bad-znode');
+    expect(bad.map((l) => l.path)).toEqual(expect.arrayContaining(['/burst/services/video/garbage', '/burst/services/video/foreign']));
+    expect(bad.find((l) => l.path === '/burst/services/video/foreign')?.errors).toEqual(['port: expected an integer from 1 to 65535 or null']);
   });
 
   it('watchAll sees new services appear and keeps a consistent snapshot', async () => {
