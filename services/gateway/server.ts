@@ -40,7 +40,14 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
     forceCloseConnections: 'idle',
     serverFactory: (handler) => {
       const server = http.createServer(
-        { maxHeaderSize: config.maxHeaderBytes, headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, keepAliveTimeout: 5000 },
+        {
+          maxHeaderSize: config.maxHeaderBytes,
+          headersTimeout: config.headersTimeoutMs,
+          requestTimeout: config.requestTimeoutMs,
+          keepAliveTimeout: 5000,
+          // Node checks the two timeouts above only this often (30 s by default).
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 2))),
+        },
         handler,
       );
       server.setTimeout(config.idleTimeoutMs);

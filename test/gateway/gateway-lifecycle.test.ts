@@ -4,6 +4,7 @@
  * SIGTERM deregisters, closes and exits 0.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { newRawClient, type ZkRawClient } from '../../mesh/registry/zk-client';
 import { startNode, startService, type StartedService } from '../harness/process';
 import { distEntry } from '../../services/runtime/paths';
 import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
-import { request } from './stack';
+import { ADMIN, createBucket, request } from './stack';
 
 function children(zk: ZkRawClient, p: string): Promise<string[]> {
   return new Promise((resolve) => zk.getChildren(p, undefined, (err, kids) => resolve(err || !kids ? [] : kids)));
@@ -65,6 +66,55 @@ describe('gateway life cycle', () => {
     expect(await gw.stop()).toBe(0);
     expect(await children(client, '/mediamesh/services/gateway')).not.toContain('gateway-life-1');
     expect(gw.logs.some((l) => l.event === 'stopped')).toBe(true);
+  });
+
+  it('sheds load with 429 beyond its slots and queue, and drops clients that send headers too slowly', async () => {
+    const gw = await startService('services/gateway/main.ts', {
+      env: {
+        MEDIAMESH_HOME: home,
+        OTEL_SDK_DISABLED: 'true',
+        MEDIAMESH_MESH_MODE: 'direct',
+        MEDIAMESH_DIRECT_STORAGE: storage.address,
+        MEDIAMESH_DIRECT_IMAGE: '127.0.0.1:1',
+        MEDIAMESH_GATEWAY_PORT: '0',
+        MEDIAMESH_ADMIN_TOKEN: ADMIN,
+        MEDIAMESH_GATEWAY_MAX_CONCURRENT: '1',
+        MEDIAMESH_GATEWAY_QUEUE_SIZE: '0',
+        MEDIAMESH_GATEWAY_HEADERS_TIMEOUT_MS: '1000',
+      },
+    });
+    try {
+      const base = `http://127.0.0.1:${gw.port}`;
+      await createBucket(base, 'slots', 'public');
+      // A slow upload holds the only slot.
+      const sock = net.connect(gw.port, '127.0.0.1');
+      await new Promise((r) => sock.once('connect', r));
+      sock.write(`PUT /slots/slow.bin HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${ADMIN}\r\nContent-Length: 100\r\n\r\n0123456789`);
+      await new Promise((r) => setTimeout(r, 300));
+      const shed = await request(base, 'GET', '/slots/slow.bin');
+      expect(shed.status).toBe(429);
+      expect(shed.json().error).toMatch(/too many requests/);
+      expect((await request(base, 'GET', '/healthz')).status).toBe(200); // health is never shed
+      sock.write('x'.repeat(90));
+      const answer = await new Promise<string>((resolve) => sock.once('data', (d) => resolve(d.toString())));
+      expect(answer).toMatch(/^HTTP\/1\.1 200/);
+      sock.destroy();
+      expect((await request(base, 'GET', '/slots/slow.bin')).status).toBe(200);
+      expect((await request(base, 'GET', '/metrics')).body.toString()).toMatch(/mediamesh_gateway_rejected_total\{reason="queue_full"\} 1/);
+
+      // Slowloris: headers that never finish are cut off after the headers timeout.
+      const slow = net.connect(gw.port, '127.0.0.1');
+      await new Promise((r) => slow.once('connect', r));
+      slow.write('GET /slots/slow.bin HTTP/1.1\r\nHost: x\r\n');
+      const started = Date.now();
+      await new Promise<void>((resolve) => {
+        slow.on('data', () => undefined);
+        slow.once('close', () => resolve());
+      });
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await gw.stop();
+    }
   });
 
   it('exits 2 naming a bad variable', async () => {
