@@ -12,6 +12,8 @@ export interface SampleOptions {
   readonly width?: number;
   readonly height?: number;
   readonly fps?: number;
+  /** libx264 preset (veryfast by default; ultrafast for large benchmark files). */
+  readonly preset?: string;
   readonly ffmpegPath?: string;
 }
 
@@ -22,7 +24,7 @@ export async function makeSampleVideo(path: string, opts: SampleOptions = {}): P
     '-v', 'error', '-nostdin', '-y',
     '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
     '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=44100:duration=${seconds}`,
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(fps),
+    '-c:v', 'libx264', '-preset', opts.preset ?? 'veryfast', '-pix_fmt', 'yuv420p', '-g', String(fps),
     '-c:a', 'aac', '-b:a', '96k', '-shortest', '-movflags', '+faststart',
     path,
   ]);
