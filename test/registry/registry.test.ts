@@ -126,4 +126,47 @@ describe('registry: register, discover, deregister', () => {
       await p2.kill();
     }
   });
+
+  it('registers once ZooKeeper becomes reachable when it was down at start (last: it restarts ZooKeeper)', async () => {
+    await zk.pause();
+    const a = createRegistry({ connectString: zk.connectString, basePath: '/late', sessionTimeoutMs: 2_000, registerWaitMs: 200 });
+    registries.push(a);
+    const reg = await a.register(info('late', 'late-1', 7100)); // resolves: registration continues in the background
+    expect(reg).toBeDefined();
+    await zk.start();
+    const b = open('/late');
+    await eventually(async () => expect(await b.session.exists('/late/services/late/late-1')).toBe(true), 20_000);
+  });
+});
+
+describe('runtime registration hook (MEDIAMESH_ZK set)', () => {
+  let zk: ZooKeeperServer;
+  beforeAll(async () => {
+    zk = await startZooKeeper({ tickTimeMs: 250, minSessionTimeoutMs: 500 });
+  });
+  afterAll(async () => {
+    await zk?.stop();
+  });
+
+  it('registers once serving under MEDIAMESH_ZK_BASE_PATH, follows health and deregisters first on shutdown', async () => {
+    const { runService } = await import('../../services/runtime/server');
+    const watcher = createRegistry({ connectString: zk.connectString, basePath: '/custom' });
+    const seen: (readonly ServiceInstance[])[] = [];
+    watcher.watchService('hooked', { onChanged: (l) => seen.push(l) });
+    const svc = await runService(
+      { name: 'hooked', protoFiles: [], protoServices: [], specs: {}, register: () => undefined },
+      { MEDIAMESH_ZK: zk.connectString, MEDIAMESH_ZK_BASE_PATH: '/custom', MEDIAMESH_INSTANCE_ID: 'hooked-1', MEDIAMESH_DEREGISTER_DELAY_MS: '0', MEDIAMESH_VERSION: 'v9' },
+    );
+    try {
+      await eventually(() => expect(seen.at(-1)?.map((i) => [i.id, i.port, i.version, i.health])).toEqual([['hooked-1', svc.instance.port, 'v9', 'SERVING']]));
+      svc.setHealth('NOT_SERVING');
+      await eventually(() => expect(seen.at(-1)?.[0].health).toBe('NOT_SERVING'));
+      svc.setHealth('SERVING');
+      await eventually(() => expect(seen.at(-1)?.[0].health).toBe('SERVING'));
+    } finally {
+      await svc.shutdown();
+    }
+    await eventually(() => expect(seen.at(-1)).toEqual([]));
+    await watcher.close();
+  });
 });
