@@ -48,3 +48,10 @@ export function findSpan(spans: readonly JaegerSpan[], pred: (s: JaegerSpan) => 
 export function describeSpans(spans: readonly JaegerSpan[]): string {
   return spans.map((s) => `\n  ${s.service} ${s.kind} ${s.name} [${s.status.code}] ${s.spanId}<-${s.parentSpanId || 'root'}`).join('');
 }
+
+/** ancestors lists the span ids above a span inside its trace, nearest first. */
+export function ancestors(spans: readonly JaegerSpan[], span: JaegerSpan): string[] {
+  const out: string[] = [];
+  for (let p = spans.find((s) => s.spanId === span.parentSpanId); p; p = spans.find((s) => s.spanId === p!.parentSpanId)) out.push(p.spanId);
+  return out;
+}
