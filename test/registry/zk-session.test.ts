@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZkSession, isZkError, type ZkSession } from '../../mesh/registry';
+import { setLogLevel } from '../../services/runtime/log';
 import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
 import { eventually } from './support';
+
+setLogLevel('error');
 
 describe('ZkSession against a real ZooKeeper', () => {
   let zk: ZooKeeperServer;
