@@ -90,7 +90,7 @@ export function createControlPlane(opts: ControlPlaneOptions = {}): ControlPlane
     const next = new Map<string, TypeResources>();
     for (const tr of TRANSLATORS) {
       const prev = old?.get(tr.typeUrl);
-      if (prev && !tr.needsPush(change)) {
+      if (prev && !tr.needsPush(change, group)) {
         next.set(tr.typeUrl, prev);
         continue;
       }

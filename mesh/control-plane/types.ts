@@ -63,8 +63,8 @@ export interface Resource {
 /** Translator builds one xDS type for one node group. */
 export interface Translator {
   readonly typeUrl: string;
-  /** needsPush tells whether a change can alter this type's resources. */
-  needsPush(change: MeshChange): boolean;
+  /** needsPush tells whether a change can alter this type's resources for the group. */
+  needsPush(change: MeshChange, group: NodeGroup): boolean;
   /** build returns the resources (plain Envoy-shaped objects, snake_case) by name. */
   build(state: MeshState, group: NodeGroup): Array<{ name: string; object: Record<string, unknown> }>;
 }

@@ -39,14 +39,26 @@ function toStruct(o: Obj): Obj {
   return { fields: Object.fromEntries(Object.entries(o).map(([k, v]) => [k, toValue(v)])) };
 }
 
+/**
+ * Path is built lazily (a parent chain turned into text only when an error is reported):
+ * the control plane checks every resource it emits, so the happy path must stay cheap.
+ */
+type Path = { readonly parent: Path; readonly key: string; readonly index: boolean } | undefined;
+const child = (parent: Path, key: string, index = false): Path => ({ parent, key, index });
+function pathText(p: Path): string {
+  const parts: string[] = [];
+  for (let n = p; n; n = n.parent) parts.push(n.index ? n.key : n.parent ? `.${n.key}` : n.key);
+  return parts.reverse().join('');
+}
+
 class Walker {
   readonly errors: string[] = [];
-  fail(path: string, msg: string): undefined {
-    this.errors.push(`${path || '<root>'}: ${msg}`);
+  fail(path: Path, msg: string): undefined {
+    this.errors.push(`${pathText(path) || '<root>'}: ${msg}`);
     return undefined;
   }
 
-  scalar(kind: string, v: unknown, path: string): unknown {
+  scalar(kind: string, v: unknown, path: Path): unknown {
     if (kind === 'string') return typeof v === 'string' ? v : this.fail(path, `expected a string, got ${typeof v}`);
     if (kind === 'bool') return typeof v === 'boolean' ? v : this.fail(path, `expected true/false, got ${JSON.stringify(v)}`);
     if (kind === 'double' || kind === 'float') return typeof v === 'number' ? v : this.fail(path, `expected a number, got ${JSON.stringify(v)}`);
@@ -60,7 +72,7 @@ class Walker {
     return this.fail(path, `unsupported scalar type ${kind}`);
   }
 
-  value(field: protobuf.Field, v: unknown, path: string): unknown {
+  value(field: protobuf.Field, v: unknown, path: Path): unknown {
     const rt = field.resolvedType;
     if (rt instanceof protobuf.Enum) {
       if (typeof v === 'string' && v in rt.values) return v;
@@ -71,7 +83,7 @@ class Walker {
     return this.scalar(field.type, v, path);
   }
 
-  message(type: protobuf.Type, v: unknown, path: string): unknown {
+  message(type: protobuf.Type, v: unknown, path: Path): unknown {
     const full = type.fullName;
     if (full === '.google.protobuf.Duration') {
       if (typeof v === 'string') {
@@ -85,9 +97,9 @@ class Walker {
     if (full === '.google.protobuf.Any') return this.any(v, path);
     if (!isObj(v)) return this.fail(path, `expected an object (${type.name}), got ${JSON.stringify(v)}`);
     const out: Obj = {};
-    const oneofSeen = new Map<string, string>();
+    let oneofSeen: Map<string, string> | undefined;
     for (const [key, raw] of Object.entries(v)) {
-      const p = path ? `${path}.${key}` : key;
+      const p = child(path, key);
       const field = type.fields[key];
       if (!field) {
         this.fail(p, `unknown field in ${full.slice(1)}`);
@@ -96,6 +108,7 @@ class Walker {
       field.resolve();
       if (field.options?.deprecated) this.fail(p, `deprecated field of ${full.slice(1)} (Envoy may reject it; use its replacement)`);
       if (field.partOf) {
+        oneofSeen ??= new Map();
         const other = oneofSeen.get(field.partOf.name);
         if (other) this.fail(p, `oneof ${field.partOf.name} already set by ${other}`);
         oneofSeen.set(field.partOf.name, key);
@@ -105,25 +118,25 @@ class Walker {
           this.fail(p, 'expected a map (object)');
           continue;
         }
-        out[key] = Object.fromEntries(Object.entries(raw).map(([k, x]) => [k, this.value(field, x, `${p}[${JSON.stringify(k)}]`)]));
+        out[key] = Object.fromEntries(Object.entries(raw).map(([k, x]) => [k, this.value(field, x, child(p, `[${JSON.stringify(k)}]`, true))]));
       } else if (field.repeated) {
         if (!Array.isArray(raw)) {
           this.fail(p, 'expected a list');
           continue;
         }
-        out[key] = raw.map((x, i) => this.value(field, x, `${p}[${i}]`));
+        out[key] = raw.map((x, i) => this.value(field, x, child(p, `[${i}]`, true)));
       } else out[key] = this.value(field, raw, p);
     }
     return out;
   }
 
-  any(v: unknown, path: string): unknown {
+  any(v: unknown, path: Path): unknown {
     if (!isObj(v)) return this.fail(path, 'expected an Any object with "@type"');
     if ('type_url' in v && 'value' in v) return v; // already packed
     const url = v['@type'];
     if (typeof url !== 'string') return this.fail(path, 'Any without "@type"');
     const inner = lookupType(url);
-    if (!inner) return this.fail(`${path}.@type`, `unknown type URL ${url} (not in Envoy's API protos)`);
+    if (!inner) return this.fail(child(path, '@type'), `unknown type URL ${url} (not in Envoy's API protos)`);
     const { '@type': _t, ...rest } = v;
     const converted = this.message(inner, rest, path);
     return isObj(converted) ? { '@type': url, ...converted } : converted;
@@ -135,6 +148,6 @@ export function checkEnvoyObject(typeName: string, obj: unknown): ValidationResu
   const type = lookupType(typeName);
   if (!type) return { ok: false, errors: [`unknown Envoy message type ${typeName}`] };
   const w = new Walker();
-  const value = w.message(type, obj, '');
+  const value = w.message(type, obj, undefined);
   return w.errors.length ? { ok: false, errors: w.errors } : { ok: true, value: value as Obj };
 }

@@ -1,24 +1,26 @@
 /**
  * LDS translator. Proxyless nodes get an api_listener per mesh service (`xds:///image` →
  * listener `image`); Envoy nodes get real listeners: outbound 127.0.0.1:15001 and, when
- * the node names its app port, inbound 0.0.0.0:15006. Every HCM carries the fault filter
- * (configured per virtual host, so a fault change is an RDS change) and the router last.
+ * the node names its app port, inbound 0.0.0.0:15006. The fault filter is configured per
+ * virtual host (RDS); the router filter is always last.
  */
 import { TYPE_URL } from '../envoy-protos';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { ENVOY_INBOUND, ENVOY_INBOUND_PORT, ENVOY_OUTBOUND, ENVOY_OUTBOUND_PORT, FAULT_FILTER, ROUTER_FILTER, sortedServices } from './names';
-import { routeConfigName } from './fault';
+import { activeFault, routeConfigName } from './fault';
 
-/** hcm is an HttpConnectionManager reading its routes over ADS. */
-export function hcm(routeName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+/**
+ * hcm is an HttpConnectionManager reading its routes over ADS. The fault filter costs every
+ * proxyless call a filter instance, so proxyless listeners carry it only while a fault is
+ * active (the route configuration is renamed at the same time: see routeConfigName).
+ */
+export function hcm(routeName: string, extra: Record<string, unknown> = {}, withFault = true): Record<string, unknown> {
+  const router = { name: ROUTER_FILTER, typed_config: { '@type': TYPE_URL.router } };
   return {
     '@type': TYPE_URL.hcm,
     ...extra,
     rds: { route_config_name: routeName, config_source: { ads: {}, resource_api_version: 'V3' } },
-    http_filters: [
-      { name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault } },
-      { name: ROUTER_FILTER, typed_config: { '@type': TYPE_URL.router } },
-    ],
+    http_filters: withFault ? [{ name: FAULT_FILTER, typed_config: { '@type': TYPE_URL.fault } }, router] : [router],
   };
 }
 
@@ -73,6 +75,9 @@ export const ldsTranslator: Translator = {
       if (group.appPort) out.push({ name: ENVOY_INBOUND, object: envoyListener(group, ENVOY_INBOUND, '0.0.0.0', ENVOY_INBOUND_PORT, 'INBOUND') });
       return out;
     }
-    return sortedServices(state).map((svc) => ({ name: svc.name, object: { name: svc.name, api_listener: { api_listener: hcm(routeConfigName(svc, state.now)) } } }));
+    return sortedServices(state).map((svc) => {
+      const hasFault = activeFault(svc.policy.fault, state.now) !== undefined;
+      return { name: svc.name, object: { name: svc.name, api_listener: { api_listener: hcm(routeConfigName(svc, state.now), {}, hasFault) } } };
+    });
   },
 };

@@ -31,8 +31,8 @@ function inboundRoutes(port: number): Record<string, unknown> {
 /** rdsTranslator builds the RouteConfiguration resources. */
 export const rdsTranslator: Translator = {
   typeUrl: TYPE_URL.route,
-  // Instances matter only to Envoy's by-path host; rebuilding is cheap and unchanged output is not pushed.
-  needsPush: (change: MeshChange) => change.serviceSet || change.policies.size > 0 || change.instances.size > 0,
+  // Instances matter only to Envoy's by-path host (which proto services instances serve).
+  needsPush: (change: MeshChange, group: NodeGroup) => change.serviceSet || change.policies.size > 0 || (group.role === 'envoy' && change.instances.size > 0),
   build(state: MeshState, group: NodeGroup) {
     if (group.role === 'envoy') {
       const out = [{ name: ENVOY_OUTBOUND, object: outboundRoutes(state) }];
