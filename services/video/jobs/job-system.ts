@@ -42,12 +42,15 @@ export function createJobSystem(o: JobSystemOptions | undefined, log: Logger): J
     if (state === 'connected') worker.poke();
   });
   worker.start();
+  let stopping: Promise<void> | undefined;
   return {
     handlers: createJobHandlers(store, log, () => worker.poke()),
-    async stop() {
-      offState();
-      await worker.stop();
-      await zk.close();
-    },
+    // Called on the shutdown signal and again by the service cleanup: once is enough.
+    stop: () =>
+      (stopping ??= (async () => {
+        offState();
+        await worker.stop();
+        await zk.close();
+      })()),
   };
 }
