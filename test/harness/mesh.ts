@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createXdsBootstrap } from '../../mesh/client/bootstrap';
 import { freePort } from './ports';
 import { startService, type StartedService } from './process';
 import { startZooKeeper, type ZooKeeperServer } from './zookeeper';
@@ -178,11 +179,8 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
 }
 
 /** outsideBootstrap is the grpc-js-xds bootstrap an outside proxyless client uses. */
-export function outsideBootstrap(xdsPort: number, nodeId = 'outside-client'): object {
-  return {
-    xds_servers: [{ server_uri: `127.0.0.1:${xdsPort}`, channel_creds: [{ type: 'insecure' }], server_features: ['xds_v3'] }],
-    node: { id: nodeId, cluster: 'outside', locality: { zone: 'zone-a' }, metadata: { MESH_ROLE: 'proxyless' } },
-  };
+export function outsideBootstrap(xdsPort: number, nodeId = 'outside-client'): Record<string, unknown> {
+  return createXdsBootstrap({ server: `127.0.0.1:${xdsPort}`, nodeId, zone: 'zone-a', cluster: 'outside' });
 }
 
 async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
