@@ -115,6 +115,9 @@ describe('jobs', () => {
     expect(cases[1]).toBe('started');
     expect(JSON.stringify(events.at(-1)!.event)).toMatch(/"completed"/);
     expect(cases.slice(2, -1).every((c) => c === 'progress')).toBe(true);
+    const tail: JobEvent[] = [];
+    for await (const m of anyClient().watchJob({ id, fromSequence: 2 }) as AsyncIterable<WatchJobResponse>) tail.push(m.event!);
+    expect(tail).toEqual(events.slice(2));
     const { job } = await rpc(anyClient(), 'getJob', { id });
     expect(job).toMatchObject({ id, state: JobState.JOB_STATE_COMPLETED, attempts: 1, percent: 100, error: '' });
     expect(job!.outputs.map((o) => o.key)).toContain('out/short/master.m3u8');
@@ -173,6 +176,25 @@ describe('jobs', () => {
     const { job } = await rpc(workers.get(survivor)!.client, 'getJob', { id });
     expect(job).toMatchObject({ state: JobState.JOB_STATE_COMPLETED, attempts: 2, worker: survivor });
     expect(await checkHlsTree('out/takeover', ['240p', '480p'])).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('SIGTERM mid-job: the worker gives its lease back, exits 0, another instance resumes the job (no Failed event)', async () => {
+    for (const [id, w] of workers) if (w.proc.child.exitCode !== null || w.proc.child.signalCode !== null) workers.delete(id);
+    await startWorker('video-c');
+    const { id } = await rpc(anyClient(), 'submitJob', { spec: { source: { bucket: BUCKET, key: 'in/long.mp4' }, work: undefined, output: { bucket: BUCKET, key: 'out/handover' }, notifyUrl: '', fop: 'hls/240' } });
+    let running = await rpc(anyClient(), 'getJob', { id });
+    await expect
+      .poll(async () => (running = await rpc(anyClient(), 'getJob', { id })).job!.percent, { timeout: 60_000, interval: 200 })
+      .toBeGreaterThan(0);
+    const leaving = running.job!.worker;
+    const staying = [...workers.keys()].find((k) => k !== leaving)!;
+    expect(await workers.get(leaving)!.proc.stop()).toBe(0);
+    workers.delete(leaving);
+    const events = await watch(workers.get(staying)!.client, id);
+    expect(events.filter((e) => e.event?.$case === 'failed')).toEqual([]);
+    expect((await rpc(workers.get(staying)!.client, 'getJob', { id })).job).toMatchObject({ state: JobState.JOB_STATE_COMPLETED, attempts: 2, worker: staying });
   });
 });
 
