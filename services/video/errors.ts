@@ -62,3 +62,6 @@ export const storageFailed = (what: string, cause: unknown) => {
   const code = inner.code === Status.INTERNAL ? Status.UNAVAILABLE : inner.code;
   return new MeshError(code, `${what}: ${inner.publicMessage}`, { cause });
 };
+
+/** jobStoreUnavailable: ZooKeeper did not answer a job operation (retry later). */
+export const jobStoreUnavailable = (cause: Error) => new MeshError(Status.UNAVAILABLE, 'jobs: ZooKeeper is unavailable, retry later', { cause, shouldReport: true });

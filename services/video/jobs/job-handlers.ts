@@ -4,10 +4,10 @@
  * the fence; the worker running it sees the header move and kills its ffmpeg).
  */
 import { JobState, type VideoServiceServer } from '../../../generated/mediamesh/video/v1/video';
-import { isZkError } from '../../../mesh/registry';
+import { isZkError, ZkError } from '../../../mesh/registry';
 import type { Logger } from '../../runtime';
 import { streaming, unary, write } from '../call-context';
-import { badJobSpec, jobNotFound, jobsNeedZooKeeper } from '../errors';
+import { badJobSpec, jobNotFound, jobStoreUnavailable, jobsNeedZooKeeper } from '../errors';
 import { failed, foldJob, isTerminal, jobStatusJson, submitted } from './job-events';
 import type { JobStore } from './job-store';
 import { resolveJobSpec } from './job-spec';
@@ -26,8 +26,17 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
   const known = async (s: JobStore, id: string) => {
     if (!ID_RE.test(id) || !(await s.header(id))) throw jobNotFound(id);
   };
+  // A ZooKeeper failure is UNAVAILABLE (retryable), not an internal error.
+  const zkSafe = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
+    try {
+      return await fn(...args);
+    } catch (err) {
+      if (err instanceof ZkError) throw jobStoreUnavailable(err);
+      throw err;
+    }
+  };
   return {
-    submitJob: unary(log, 'SubmitJob', async (req) => {
+    submitJob: unary(log, 'SubmitJob', zkSafe(async (req) => {
       const s = need();
       const id = s.newId();
       const resolved = resolveJobSpec(req.spec, id);
@@ -36,15 +45,15 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
       log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case });
       onSubmitted();
       return { id };
-    }),
+    })),
 
-    getJob: unary(log, 'GetJob', async (req) => {
+    getJob: unary(log, 'GetJob', zkSafe(async (req) => {
       const s = need();
       await known(s, req.id);
       return { job: foldJob(req.id, await s.events(req.id)) };
-    }),
+    })),
 
-    watchJob: streaming(log, 'WatchJob', async (req, call, signal) => {
+    watchJob: streaming(log, 'WatchJob', zkSafe(async (req, call, signal) => {
       const s = need();
       await known(s, req.id);
       let next = req.fromSequence;
@@ -68,9 +77,9 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
       } finally {
         unwatch();
       }
-    }),
+    })),
 
-    cancelJob: unary(log, 'CancelJob', async (req) => {
+    cancelJob: unary(log, 'CancelJob', zkSafe(async (req) => {
       const s = need();
       await known(s, req.id);
       for (;;) {
@@ -87,6 +96,6 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
         if (job.spec?.notifyUrl) void notifyJobEnd(job.spec.notifyUrl, jobStatusJson(job), log);
         return {};
       }
-    }),
+    })),
   };
 }
