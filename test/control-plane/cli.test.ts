@@ -47,7 +47,7 @@ describe('mediamesh CLI', () => {
     expect((await cli('canary', 'cli-canary', '--promote', 'v2')).code).toBe(0);
     await eventually(async () => expect(await countInstances(client, 20)).toEqual({ 'cc-v2': 20 }));
     const shown = await cli('canary', 'cli-canary', '--show');
-    expect(JSON.parse(shown.stdout)).toEqual({ subsets: [{ version: 'v2', weight: 100 }] });
+    expect(JSON.parse(shown.stdout)).toEqual({ subsets: [{ version: 'v2', weight: 100 }], rollbackVersion: 'v1' });
   });
 
   it('route and fault change live traffic; the fault expires by itself', async () => {

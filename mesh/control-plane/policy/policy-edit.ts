@@ -17,20 +17,32 @@ export function parseWeights(text: string): SubsetPolicy[] {
   });
 }
 
-/** withWeights sets the canary split. */
-export const withWeights = (p: ServicePolicy, subsets: SubsetPolicy[]): ServicePolicy => ({ ...p, subsets });
-
-/** promote sends all traffic to one version. */
-export const promote = (p: ServicePolicy, version: string): ServicePolicy => ({ ...p, subsets: [{ version, weight: 100 }] });
+/** firstOther: the stable version is listed first by convention (v1=90,v2=10). */
+const firstOther = (subsets: readonly SubsetPolicy[] | undefined, except?: string): string | undefined => subsets?.find((s) => s.version !== except)?.version;
+const sole = (p: ServicePolicy): string | undefined => (p.subsets?.length === 1 && p.subsets[0].weight === 100 ? p.subsets[0].version : undefined);
 
 /**
- * rollback sends all traffic back to the stable version: the first one listed in the
- * current split (the canary is added after it). Without a split there is nothing to undo.
+ * withWeights sets the canary split and remembers the stable version to roll back to:
+ * the version that had all the traffic, else the one already remembered, else the first
+ * of the split (v1 in v1=90,v2=10).
  */
+export function withWeights(p: ServicePolicy, subsets: SubsetPolicy[]): ServicePolicy {
+  const rollbackVersion = sole(p) ?? p.rollbackVersion ?? firstOther(subsets);
+  return { ...p, subsets, ...(rollbackVersion ? { rollbackVersion } : {}) };
+}
+
+/** promote sends all traffic to one version; the stable one before it stays the rollback target. */
+export function promote(p: ServicePolicy, version: string): ServicePolicy {
+  const current = sole(p);
+  const rollbackVersion = (current !== version ? current : undefined) ?? p.rollbackVersion ?? firstOther(p.subsets, version);
+  return { ...p, subsets: [{ version, weight: 100 }], ...(rollbackVersion ? { rollbackVersion } : {}) };
+}
+
+/** rollback sends all traffic back to the remembered stable version (also after a promote). */
 export function rollback(p: ServicePolicy): ServicePolicy {
-  const stable = p.subsets?.[0]?.version;
-  if (!stable) throw new Error('no canary split to roll back (set one with --weights)');
-  return { ...p, subsets: [{ version: stable, weight: 100 }] };
+  const stable = p.rollbackVersion ?? p.subsets?.[0]?.version;
+  if (!stable) throw new Error('no canary to roll back (start one with --weights)');
+  return { ...p, subsets: [{ version: stable, weight: 100 }], rollbackVersion: stable };
 }
 
 /** withHeaderRoute adds (or replaces, for the same header and value) a header route. */

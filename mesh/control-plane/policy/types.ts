@@ -54,6 +54,8 @@ export interface ServicePolicy {
   readonly circuitBreaker?: { readonly maxRequests: number };
   /** Prefer instances in the caller's zone; other zones only when it has none healthy. */
   readonly zonePreference?: boolean;
+  /** The stable version `mediamesh canary --rollback` returns to (kept by the CLI across canary steps). */
+  readonly rollbackVersion?: string;
 }
 
 /** RETRY_CODES are the retry_on conditions gRPC clients honour. */

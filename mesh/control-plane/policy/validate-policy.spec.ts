@@ -31,7 +31,7 @@ describe('validatePolicy', () => {
     });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
-      'colour: unknown field (known: lb, subsets, headerRoutes, retry, timeoutMs, fault, outlierDetection, circuitBreaker, zonePreference)',
+      'colour: unknown field (known: lb, subsets, headerRoutes, retry, timeoutMs, fault, outlierDetection, circuitBreaker, zonePreference, rollbackVersion)',
       'lb.policy: must be round_robin or ring_hash',
       'subsets[1].version: duplicate version v1',
       'subsets: weights must sum to 100 (got 110)',

@@ -8,7 +8,7 @@ import { RETRY_CODES, type ServicePolicy } from './types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const KNOWN = ['lb', 'subsets', 'headerRoutes', 'retry', 'timeoutMs', 'fault', 'outlierDetection', 'circuitBreaker', 'zonePreference'];
+const KNOWN = ['lb', 'subsets', 'headerRoutes', 'retry', 'timeoutMs', 'fault', 'outlierDetection', 'circuitBreaker', 'zonePreference', 'rollbackVersion'];
 
 /** Checker accumulates errors under field paths. */
 class Checker {
@@ -129,5 +129,6 @@ export function validatePolicy(input: unknown): ValidationResult<ServicePolicy> 
     c.num(b, 'maxRequests', p, 1, 1_000_000, true);
   });
   if (input.zonePreference !== undefined && typeof input.zonePreference !== 'boolean') c.fail('zonePreference', 'must be true or false');
+  c.str(input, 'rollbackVersion', '');
   return c.errors.length ? { ok: false, errors: c.errors } : { ok: true, value: input as ServicePolicy };
 }
