@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type Command } from './command';
+import { applyLocalDefaults } from './local-defaults';
 
 const commandsDir = path.join(__dirname, 'commands');
 
@@ -46,6 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(cmd.usage.trimEnd() + '\n');
     return 0;
   }
+  if (name !== 'up') applyLocalDefaults();
   try {
     return await cmd.run(rest);
   } catch (err) {

@@ -28,6 +28,8 @@ export interface MeshOptions {
   gateway?: boolean;
   gatewayPort?: number;
   xdsPort?: number;
+  /** Control plane status HTTP port (default a free port). */
+  cpStatusPort?: number;
   zkPort?: number;
   /** ZooKeeper data dir to keep between runs (default a temp dir). */
   zkDataDir?: string;
@@ -127,7 +129,7 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
     };
 
     const startControlPlane = async () => {
-      const cp = await launch('control-plane', {}, { MEDIAMESH_XDS_PORT: String(xdsPort), MEDIAMESH_CP_STATUS_PORT: '0' });
+      const cp = await launch('control-plane', {}, { MEDIAMESH_XDS_PORT: String(xdsPort), MEDIAMESH_CP_STATUS_PORT: String(opts.cpStatusPort ?? 0) });
       const line = cp.logs.find((l) => l.event === 'serving');
       return Object.assign(cp, { statusPort: line?.statusPort ? Number(line.statusPort) : undefined });
     };

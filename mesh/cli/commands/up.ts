@@ -15,6 +15,7 @@ const specs = {
   home: { name: 'MEDIAMESH_HOME', doc: 'state folder', fallback: '.mediamesh', parse: String },
   gatewayPort: { name: 'MEDIAMESH_GATEWAY_PORT', doc: 'gateway HTTP port', fallback: 8080, parse: int(1, 65535) },
   xdsPort: { name: 'MEDIAMESH_XDS_PORT', doc: 'control plane xDS port', fallback: 18000, parse: int(1, 65535) },
+  cpStatusPort: { name: 'MEDIAMESH_CP_STATUS_PORT', doc: 'control plane status HTTP port', fallback: 18001, parse: int(1, 65535) },
   zkPort: { name: 'MEDIAMESH_ZK_PORT', doc: 'ZooKeeper client port', fallback: 12181, parse: int(1, 65535) },
   adminToken: { name: 'MEDIAMESH_ADMIN_TOKEN', doc: 'bearer token for uploads and management', fallback: 'dev-admin-token', parse: str(/^\S{8,}$/, 'at least 8 non-space characters'), secret: true },
   signingKeys: { name: 'MEDIAMESH_SIGNING_KEYS', doc: 'access:secret pairs for signed URLs', fallback: 'demo-ak:demo-sk', parse: str(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, 'ak:sk[,ak2:sk2]'), secret: true },
@@ -59,6 +60,7 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
         zkDataDir: path.join(home, 'zookeeper'),
         zkPort: cfg.zkPort,
         xdsPort: cfg.xdsPort,
+        cpStatusPort: cfg.cpStatusPort,
         gatewayPort: cfg.gatewayPort,
         images: [{ zone: 'zone-a' }, { zone: 'zone-b' }],
         jaeger: 'if-available',
@@ -71,6 +73,7 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
         gateway,
         zookeeper: mesh.zk.connectString,
         controlPlane: `127.0.0.1:${cfg.xdsPort}`,
+        controlPlaneStatus: `127.0.0.1:${cfg.cpStatusPort}`,
         xdsBootstrap: mesh.xdsBootstrap,
         jaeger: mesh.jaeger?.uiUrl ?? null,
         buckets: { demo: 'public', private: 'private' },
@@ -125,14 +128,14 @@ async function seed(gateway: string, token: string, home: string): Promise<void>
   }
 }
 
-function guide(ready: { gateway: string; zookeeper: string; controlPlane: string; xdsBootstrap: string; jaeger: string | null }, mesh: LocalMesh, readyFile: string): string {
+function guide(ready: { gateway: string; zookeeper: string; controlPlane: string; controlPlaneStatus: string; xdsBootstrap: string; jaeger: string | null }, mesh: LocalMesh, readyFile: string): string {
   const g = ready.gateway;
   return `
 mediamesh is up (addresses in ${readyFile})
 
   gateway        ${g}
   zookeeper      ${ready.zookeeper}
-  control plane  ${ready.controlPlane}   (status: http://127.0.0.1:${mesh.controlPlane.statusPort ?? '?'}/status)
+  control plane  ${ready.controlPlane}   (status: http://${ready.controlPlaneStatus}/status)
   jaeger UI      ${ready.jaeger ?? 'not available (Go build of Jaeger failed; see scripts/jaeger-build.sh)'}
   image          ${mesh.images.map((i) => i.address).join(', ')}
 
@@ -143,7 +146,7 @@ Try:
   curl '${g}/demo/sample.mp4?avinfo'
   curl -o frame.jpg '${g}/demo/sample.mp4?vframe/jpg/offset/2/w/320'
   curl -H 'Authorization: Bearer <MEDIAMESH_ADMIN_TOKEN>' -T photo.jpg ${g}/demo/photo.jpg
-  npx mediamesh sign '${g}/private/sample.jpg' --ttl 3600      (private bucket: signed URLs)
+  MEDIAMESH_SIGNING_KEYS=<ak:sk> npx mediamesh sign '${g}/private/sample.jpg' --ttl 3600   (private bucket)
   npx mediamesh ls --zk ${ready.zookeeper}                      (instances in ZooKeeper)
   npx mediamesh status                                           (xDS sync per node)
   GRPC_XDS_BOOTSTRAP=${ready.xdsBootstrap} <your proxyless gRPC client> xds:///image
