@@ -40,6 +40,7 @@ export const gatewaySpecs = {
   maxUrlBytes: { name: 'MEDIAMESH_GATEWAY_MAX_URL_BYTES', doc: 'longest request URL (414 above)', fallback: 8192, parse: int(64, 65_536) },
   maxHeaderBytes: { name: 'MEDIAMESH_GATEWAY_MAX_HEADER_BYTES', doc: 'largest request header block (431 above)', fallback: 16_384, parse: int(1024, 1_048_576) },
   cacheMaxAge: { name: 'MEDIAMESH_GATEWAY_CACHE_MAX_AGE', doc: 'Cache-Control max-age of objects and results, seconds', fallback: 86_400, parse: int(0, 31_536_000) },
+  recordPath: { name: 'MEDIAMESH_GATEWAY_RECORD', doc: 'append every answered request to this JSON-lines file for `mediamesh replay` (empty = off)', fallback: '', parse: String },
   trustProxy: { name: 'MEDIAMESH_GATEWAY_TRUST_PROXY', doc: 'trust X-Forwarded-Proto/Host (signed URLs behind a proxy)', fallback: false, parse: bool },
 } satisfies Record<string, EnvSpec<unknown>>;
 

@@ -14,6 +14,7 @@ import { badRequest, methodNotAllowed, notFound, uriTooLong } from './errors';
 import { httpStatusOf } from './http-status';
 import { sendError } from './http-util';
 import { createLimiter } from './limiter';
+import { createRecorder } from './recorder';
 import { createBucketRoute, listBucketsRoute } from './routes/buckets';
 import { healthRoutes } from './routes/health';
 import { getJobRoute, submitJobRoute } from './routes/jobs';
@@ -92,6 +93,12 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
     return sendError(reply, err);
   });
   app.setNotFoundHandler((req, reply) => sendError(reply, notFound(`no route for ${req.method} ${(req.raw.url ?? '').split('?')[0].slice(0, 200)}`)));
+
+  if (config.recordPath) {
+    const recorder = createRecorder(config.recordPath);
+    app.addHook('onResponse', recorder.onResponse);
+    app.addHook('onClose', () => recorder.close());
+  }
 
   const health = healthRoutes(ctx, isDraining);
   app.get('/healthz', { config: { name: 'healthz' } }, health.healthz);
