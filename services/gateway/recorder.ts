@@ -70,7 +70,7 @@ export function createRecorder(file: string, now: () => number = Date.now): Reco
   return {
     async onResponse(req, reply) {
       if (failed) return;
-      out.write(JSON.stringify(recordOf(now() - started, req.raw, reply.statusCode, reply.getHeader('content-length'))) + '\n');
+      out.write(JSON.stringify(recordOf(now() - started, { method: req.method, url: req.raw.url, headers: req.headers }, reply.statusCode, reply.getHeader('content-length'))) + '\n');
     },
     close: () => new Promise<void>((resolve) => (failed ? resolve() : out.end(resolve))),
   };

@@ -1,0 +1,139 @@
+/**
+ * runChaos: one chaos run — the mesh up, steady load on, every phase in turn, load off,
+ * fixtures read back — judged against the targets of issue 10 and optionally written
+ * to bench/RESULTS.md. Shared by `npm run chaos` (bench/chaos-run.ts, FULL_PLAN) and the
+ * short version inside `npm test` (test/chaos/chaos-short.test.ts, SHORT_PLAN).
+ */
+import * as fs from 'node:fs';
+import { setLogLevel } from '../../services/runtime/log';
+import { PHASES, type ChaosPlan, type PhaseContext, type Window } from './phases';
+import { startChaosMesh } from './setup';
+import { describeMachine, formatStats, summarize, type PhaseStats } from './stats';
+import { startTraffic } from './traffic';
+
+/** FULL_PLAN: `npm run chaos` (about 3 minutes of chaos). */
+export const FULL_PLAN: ChaosPlan = {
+  warmupMs: 5000,
+  monkeyKills: 9,
+  monkeyGapMs: 4000,
+  latencyMs: 20_000,
+  latencyDelayMs: 200,
+  latencyPercent: 30,
+  gorillaMs: 10_000,
+  zkOutageMs: 30_000,
+  recoveryMs: 10_000,
+};
+
+/** SHORT_PLAN: the same phases inside `npm test`; ZooKeeper stays down past a 6 s session timeout. */
+export const SHORT_PLAN: ChaosPlan = {
+  warmupMs: 2000,
+  monkeyKills: 3,
+  monkeyGapMs: 3000,
+  latencyMs: 6000,
+  latencyDelayMs: 200,
+  latencyPercent: 30,
+  gorillaMs: 5000,
+  zkOutageMs: 9000,
+  recoveryMs: 4000,
+};
+
+export interface ChaosRunOptions {
+  readonly plan: ChaosPlan;
+  /** MEDIAMESH_ZK_SESSION_TIMEOUT_MS of every instance (kill -9'd registrations linger this long). */
+  readonly sessionTimeoutMs?: number;
+  readonly log?: (line: string) => void;
+  readonly echo?: boolean;
+}
+
+export interface ChaosResult {
+  readonly windows: PhaseStats[];
+  readonly total: { sent: number; failed: number };
+  /** Fixture keys not read back byte-identical. */
+  readonly corrupted: string[];
+  /** Targets missed, one sentence each (empty = all met). */
+  readonly missed: string[];
+  readonly machine: string;
+  readonly plan: ChaosPlan;
+}
+
+/** missedTargets: 0 failures everywhere except a zone outage's first second (< 1 %). */
+export function missedTargets(windows: readonly PhaseStats[], corrupted: readonly string[]): string[] {
+  const missed: string[] = [];
+  for (const w of windows) {
+    if (w.phase.endsWith('1st s')) {
+      if (w.sent && w.failed / w.sent >= 0.01) missed.push(`${w.phase}: ${w.failed}/${w.sent} failed (target < 1 %)`);
+    } else if (w.failed) missed.push(`${w.phase}: ${w.failed} failed (target 0)`);
+  }
+  if (corrupted.length) missed.push(`objects not read back byte-identical: ${corrupted.join(', ')}`);
+  return missed;
+}
+
+/** runChaos runs every phase under load and returns the judged result. */
+export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
+  const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const machine = describeMachine();
+  setLogLevel('error'); // this process's own ZooKeeper sessions (policy edits) would bury the phase lines
+  const chaos = await startChaosMesh({
+    env: { MEDIAMESH_ZK_SESSION_TIMEOUT_MS: String(opts.sessionTimeoutMs ?? 15_000) },
+    echo: opts.echo,
+  });
+  try {
+    const b = chaos.bucket;
+    const traffic = startTraffic({
+      gatewayUrl: chaos.mesh.gateway!.url,
+      xdsPort: chaos.xdsPort,
+      http: [
+        { kind: 'http-thumb', path: `/${b}/sample.jpg?imageView2/1/w/100/h/100` },
+        { kind: 'http-object', path: `/${b}/blob.bin` },
+        { kind: 'http-avinfo', path: `/${b}/clip.mp4?avinfo` },
+      ],
+      storageObject: { bucket: b, key: 'blob.bin' },
+      png: chaos.png,
+    });
+    const ctx: PhaseContext = { chaos, plan: opts.plan, log, controlPlane: chaos.mesh.controlPlane };
+    const windows: Window[] = [];
+    try {
+      for (const phase of PHASES) {
+        log(`phase ${phase.name}`);
+        windows.push(...(await phase(ctx)));
+      }
+    } finally {
+      await traffic.stop();
+    }
+    const stats = windows.map((w) => summarize(w.name, traffic.samples, w.from, w.to));
+    for (const s of stats) log(formatStats(s));
+    const corrupted = await chaos.verifyFixtures();
+    log(`fixtures read back: ${chaos.fixtures.length - corrupted.length}/${chaos.fixtures.length} byte-identical`);
+    const total = { sent: traffic.samples.length, failed: traffic.samples.filter((s) => s.error).length };
+    log(`chaos: ${total.sent} requests, ${total.failed} failed`);
+    return { windows: stats, total, corrupted, missed: missedTargets(stats, corrupted), machine, plan: opts.plan };
+  } finally {
+    await chaos.stop();
+  }
+}
+
+/** writeResults writes the last full run to a Markdown file (bench/RESULTS.md). */
+export function writeResults(file: string, r: ChaosResult): void {
+  const rows = r.windows.map((w) => `| ${w.phase} | ${w.sent} | ${w.failed} | ${w.p50.toFixed(0)} | ${w.p99.toFixed(0)} |`);
+  const text = [
+    '# Chaos results (last full run)',
+    '',
+    'Written by `npm run chaos` (bench/chaos-run.ts); do not edit by hand.',
+    '',
+    `Machine: ${r.machine}`,
+    '',
+    `Plan: ${JSON.stringify(r.plan)}`,
+    '',
+    'Load: HTTP through the gateway (thumbnail, object read, avinfo; 2 loops) and proxyless `xds:///` gRPC (ImageService.Info, StorageService.StatObject; 2 loops).',
+    '',
+    '| phase | requests | failed | p50 ms | p99 ms |',
+    '|---|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    `**chaos: ${r.total.sent} requests, ${r.total.failed} failed**; fixtures corrupted: ${r.corrupted.length ? r.corrupted.join(', ') : 'none'}.`,
+    '',
+    r.missed.length ? `Targets missed:\n${r.missed.map((m) => `- ${m}`).join('\n')}` : 'All targets met.',
+    '',
+  ];
+  fs.writeFileSync(file, text.join('\n'));
+}

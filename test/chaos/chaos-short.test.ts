@@ -1,0 +1,26 @@
+/**
+ * The short chaos run inside `npm test`: the same phases as `npm run chaos` (Chaos Monkey,
+ * Latency Monkey, Chaos Gorilla, ZooKeeper down past the 6 s session timeout, control-plane
+ * restart) under HTTP + xds:/// gRPC load on the real mesh, judged by the same targets.
+ */
+import { describe, expect, it } from 'vitest';
+import { runChaos, SHORT_PLAN } from '../../bench/chaos/run-chaos';
+
+describe('chaos (short)', () => {
+  it('keeps every request answered through kills, latency, a zone outage, ZooKeeper and control-plane restarts', async () => {
+    const lines: string[] = [];
+    const result = await runChaos({ plan: SHORT_PLAN, sessionTimeoutMs: 6000, log: (l) => lines.push(l) });
+    process.stdout.write(lines.join('\n') + '\n');
+
+    // Every window saw load, so "0 failed" means something.
+    for (const w of result.windows) expect(w.sent, w.phase).toBeGreaterThan(20);
+    expect(result.total.sent).toBeGreaterThan(1000);
+    // The Latency Monkey really delayed calls (the fault went through the policy to the clients).
+    const latency = result.windows.find((w) => w.phase.startsWith('latency monkey'))!;
+    expect(latency.p99).toBeGreaterThanOrEqual(SHORT_PLAN.latencyDelayMs);
+    expect(lines.filter((l) => l.includes('kill -9'))).toHaveLength(SHORT_PLAN.monkeyKills + 1);
+    expect(result.corrupted).toEqual([]);
+    expect(result.missed).toEqual([]);
+    expect(lines.at(-1)).toBe(`chaos: ${result.total.sent} requests, ${result.total.failed} failed`);
+  }, 240_000);
+});
