@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, waitForPort } from './ports';
+import { killGroupOnExit } from './process';
 
 
 /** JAEGER_BINARY is where scripts/jaeger-build.sh puts the binary (MEDIAMESH_CACHE overrides the cache folder). */
@@ -126,7 +127,7 @@ export async function startJaeger(opts: JaegerOptions = {}): Promise<JaegerServe
   const cfg = path.join(dir, 'jaeger.yaml');
   fs.writeFileSync(cfg, jaegerConfig(ports, host));
   const child = spawn(bin, ['--config', `file:${cfg}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  trackForExit(child);
+  killGroupOnExit(child);
   let output = '';
   const collect = (d: Buffer) => {
     if (opts.echo) process.stderr.write(d);
@@ -192,22 +193,6 @@ async function waitHealthy(host: string, port: number, timeoutMs: number): Promi
   }
 }
 
-const tracked = new Set<ChildProcess>();
-function trackForExit(p: ChildProcess): void {
-  if (tracked.size === 0) {
-    process.on('exit', () => {
-      for (const c of tracked) {
-        try {
-          process.kill(-c.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    });
-  }
-  tracked.add(p);
-  p.once('exit', () => tracked.delete(p));
-}
 
 // ---- reading traces back -----------------------------------------------------------------------
 

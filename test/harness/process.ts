@@ -9,19 +9,26 @@ import { distEntry, repoRoot } from '../../services/runtime/paths';
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  const killAll = () => {
-    for (const child of live) {
-      try {
-        if (child.pid) process.kill(-child.pid, 'SIGKILL');
-      } catch {
-        /* already gone */
+/**
+ * killGroupOnExit SIGKILLs the child's process group when this process exits, so a test
+ * that fails (or a launcher that crashes) leaves nothing behind. Children must be spawned
+ * with `detached: true` (group leaders).
+ */
+export function killGroupOnExit(child: ChildProcess): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const c of live) {
+        try {
+          if (c.pid) process.kill(-c.pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
       }
-    }
-  };
-  process.on('exit', killAll);
+    });
+  }
+  live.add(child);
+  child.once('exit', () => live.delete(child));
 }
 
 /** ManagedProcess is a started child with its collected output. */
@@ -51,14 +58,13 @@ export interface StartOptions {
 
 /** startNode runs `node <file>` (an absolute path) as a process-group leader. */
 export function startNode(file: string, opts: StartOptions = {}): ManagedProcess {
-  installExitHook();
   const child = spawn(process.execPath, [file, ...(opts.args ?? [])], {
     cwd: repoRoot(),
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  live.add(child);
+  killGroupOnExit(child);
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   const waiters = new Set<(line: Record<string, unknown>) => void>();
@@ -84,10 +90,7 @@ export function startNode(file: string, opts: StartOptions = {}): ManagedProcess
     stderr += chunk.toString();
   });
   const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => {
-      live.delete(child);
-      resolve(code ?? signal ?? -1);
-    }),
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
   );
   const waitForLog = (pred: (line: Record<string, unknown>) => boolean, timeoutMs = 30_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startNode, type ManagedProcess } from './process';
+import { killGroupOnExit, startNode, type ManagedProcess } from './process';
 import { freePort, waitForPort } from './ports';
 import { spawn, type ChildProcess } from 'node:child_process';
 
@@ -76,7 +76,7 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
     );
     let err = '';
     proc.stderr!.on('data', (d) => (err = (err + d.toString()).slice(-4000)));
-    trackForExit(proc);
+    killGroupOnExit(proc);
     await waitForPort(port, '127.0.0.1', 30_000).catch((e) => {
       throw new Error(`${(e as Error).message}; ZooKeeper stderr: ${err}`);
     });
@@ -109,22 +109,6 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
   };
 }
 
-const tracked = new Set<ChildProcess>();
-function trackForExit(p: ChildProcess): void {
-  if (tracked.size === 0) {
-    process.on('exit', () => {
-      for (const c of tracked) {
-        try {
-          process.kill(-c.pid!, 'SIGKILL');
-        } catch {
-          /* gone */
-        }
-      }
-    });
-  }
-  tracked.add(p);
-  p.once('exit', () => tracked.delete(p));
-}
 
 async function waitRuok(port: number, timeoutMs = 20_000): Promise<void> {
   const net = await import('node:net');
