@@ -1,0 +1,139 @@
+/**
+ * `npm run soak` (node dist/bench/soak.js [--duration 600] [--measure 20]): a long run at
+ * about 80 % of the gateway's measured maximum throughput. First a closed loop finds the
+ * maximum (requests/s) for --measure seconds, then an open loop sends at 80 % of it for
+ * --duration seconds (SOAK_DURATION_S / SOAK_MEASURE_S also work), sampling every
+ * process's RSS. Prints per-window throughput and p99, the p99 drift (last window vs
+ * first) and each process's RSS growth (end vs after the first window; target < 10 %).
+ */
+import { sharp } from '../services/image/sharp';
+import { startMesh, type LocalMesh } from '../test/harness/mesh';
+import { percentile, vmRssKb } from './chaos/stats';
+
+interface Args {
+  readonly durationS: number;
+  readonly measureS: number;
+  readonly loadFactor: number;
+}
+
+function parseArgv(argv: string[]): Args {
+  const get = (name: string, env: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    const raw = i >= 0 ? argv[i + 1] : process.env[env];
+    const v = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} / ${env} must be a positive number, got ${JSON.stringify(raw)}`);
+    return v;
+  };
+  return { durationS: get('duration', 'SOAK_DURATION_S', 600), measureS: get('measure', 'SOAK_MEASURE_S', 20), loadFactor: get('load', 'SOAK_LOAD', 0.8) };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** once sends one request of the mix and returns its latency (or throws on a non-200). */
+async function once(url: string): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+  return performance.now() - t0;
+}
+
+/** measureMax: closed loop with 16 clients for `seconds`; requests per second. */
+async function measureMax(urls: string[], seconds: number): Promise<number> {
+  const until = Date.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(Array.from({ length: 16 }, async (_, i) => {
+    for (let n = i; Date.now() < until; n++) {
+      await once(urls[n % urls.length]).catch(() => undefined);
+      done++;
+    }
+  }));
+  return done / seconds;
+}
+
+interface WindowStats {
+  sent: number;
+  failed: number;
+  latencies: number[];
+}
+
+/** main runs the soak; resolves with the exit code (1 when RSS grew ≥ 10 %). */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseArgv(argv);
+  const out = (s: string) => process.stdout.write(s + '\n');
+  const mesh: LocalMesh = await startMesh({ images: 2, video: false });
+  try {
+    const gw = mesh.gateway!.url;
+    const auth = { authorization: `Bearer ${mesh.adminToken}` };
+    await fetch(`${gw}/v1/buckets`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"soak","visibility":"public"}' });
+    const jpg = await sharp({ create: { width: 640, height: 427, channels: 3, background: '#4a7a9a' } }).jpeg().toBuffer();
+    await fetch(`${gw}/soak/sample.jpg`, { method: 'PUT', headers: { ...auth, 'content-type': 'image/jpeg' }, body: jpg });
+    const urls = [`${gw}/soak/sample.jpg?imageView2/1/w/120/h/120`, `${gw}/soak/sample.jpg`, `${gw}/soak/sample.jpg?imageInfo`];
+
+    const max = await measureMax(urls, args.measureS);
+    const rate = max * args.loadFactor;
+    out(`max throughput ${max.toFixed(0)} req/s (16 closed-loop clients, ${args.measureS} s); soaking at ${rate.toFixed(0)} req/s for ${args.durationS} s`);
+
+    const procs = [['gateway', mesh.gateway!], ...mesh.storage.map((s) => ['storage', s] as const), ...mesh.images.map((s, i) => [`image-${i + 1}`, s] as const)] as const;
+    const windowMs = Math.max(5000, (args.durationS * 1000) / 10);
+    const windows: WindowStats[] = [];
+    const rss: number[][] = [];
+    const started = Date.now();
+    const end = started + args.durationS * 1000;
+    let inFlight = 0;
+    let dropped = 0;
+    const pending = new Set<Promise<void>>();
+    for (let i = 0; Date.now() < end; i++) {
+      const due = started + (i * 1000) / rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      const w = Math.floor((Date.now() - started) / windowMs);
+      if (!windows[w]) {
+        windows[w] = { sent: 0, failed: 0, latencies: [] };
+        rss[w] = procs.map(([, p]) => vmRssKb(p.pid) ?? 0);
+      }
+      // An open loop must not pile up unboundedly if the mesh stalls: count and drop beyond 512.
+      if (inFlight >= 512) {
+        dropped++;
+        continue;
+      }
+      const win = windows[w];
+      win.sent++;
+      inFlight++;
+      const p: Promise<void> = once(urls[i % urls.length])
+        .then((ms) => void win.latencies.push(ms), () => void win.failed++)
+        .finally(() => {
+          inFlight--;
+          pending.delete(p);
+        });
+      pending.add(p);
+    }
+    await Promise.all(pending);
+    const finalRss = procs.map(([, p]) => vmRssKb(p.pid) ?? 0);
+
+    const p99s = windows.map((w) => percentile([...w.latencies].sort((a, b) => a - b), 99));
+    windows.forEach((w, i) => out(`window ${String(i + 1).padStart(2)}: ${(w.sent / (windowMs / 1000)).toFixed(0).padStart(5)} req/s  failed ${w.failed}  p50 ${percentile([...w.latencies].sort((a, b) => a - b), 50).toFixed(1)} ms  p99 ${p99s[i].toFixed(1)} ms`));
+    const base = rss[Math.min(1, rss.length - 1)]; // after the first window: allocators and caches have warmed up
+    let worst = 0;
+    procs.forEach(([name], j) => {
+      const growth = base[j] ? finalRss[j] / base[j] - 1 : 0;
+      worst = Math.max(worst, growth);
+      out(`rss ${name.padEnd(10)} ${(base[j] / 1024).toFixed(0)} MB → ${(finalRss[j] / 1024).toFixed(0)} MB (${(growth * 100).toFixed(1)} %)`);
+    });
+    const failed = windows.reduce((a, w) => a + w.failed, 0);
+    out(`p99 drift: ${p99s[0].toFixed(1)} ms (first window) → ${p99s[p99s.length - 1].toFixed(1)} ms (last) = ×${(p99s[p99s.length - 1] / p99s[0]).toFixed(2)}`);
+    out(`soak: ${windows.reduce((a, w) => a + w.sent, 0)} requests, ${failed} failed, ${dropped} not sent (512 in flight); worst RSS growth ${(worst * 100).toFixed(1)} % (target < 10 %)`);
+    return worst < 0.1 && failed === 0 ? 0 : 1;
+  } finally {
+    await mesh.stop();
+  }
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`soak: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}
