@@ -3,6 +3,7 @@
  * one ADS server, the node (id, zone as locality — grpc-js refuses a node without
  * `locality` — and MESH_ROLE=proxyless so the control plane sends api_listeners).
  */
+import { runtimeSpecs } from '../../services/runtime/runtime-config';
 
 export interface BootstrapOptions {
   /** host:port of the control plane's ADS server (an IP: `localhost` tries ::1 first in C-core). */
@@ -41,7 +42,7 @@ export function ensureProcessBootstrap(
   if (!server) return 'missing';
   const service = env.MEDIAMESH_SERVICE_NAME || '';
   const nodeId = env.MEDIAMESH_INSTANCE_ID || `${service || 'client'}-${process.pid}`;
-  const bootstrap = createXdsBootstrap({ server, nodeId, zone: env.MEDIAMESH_ZONE || '', cluster: service });
+  const bootstrap = createXdsBootstrap({ server, nodeId, zone: env.MEDIAMESH_ZONE || runtimeSpecs.zone.fallback, cluster: service });
   out.GRPC_XDS_BOOTSTRAP_CONFIG = JSON.stringify(bootstrap);
   return 'generated';
 }

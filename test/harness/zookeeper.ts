@@ -49,6 +49,7 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
   const port = opts.port ?? (await freePort());
   const ownDataDir = !opts.dataDir;
   const dataDir = opts.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mediamesh-zk-'));
+  fs.mkdirSync(dataDir, { recursive: true });
   const tick = opts.tickTimeMs ?? 500;
   const cfg = path.join(dataDir, 'zoo.cfg');
   fs.writeFileSync(

@@ -12,7 +12,7 @@ Calls through the mesh like a service would: xds:///<service> with a bootstrap f
 --xds (or MEDIAMESH_XDS_SERVER, or GRPC_XDS_BOOTSTRAP), or straight to --target.
 The request is proto3 JSON (camelCase fields, bytes as base64); responses print as JSON,
 one per line for streaming methods. Example:
-  mediamesh call image.Info '{"source":{"ref":{"bucket":"demo","key":"sample.jpg"}}}' --xds 127.0.0.1:18000
+  mediamesh call image.Info '{"source":{"object":{"bucket":"demo","key":"sample.jpg"}}}' --xds 127.0.0.1:18000
 --list prints every method.`,
   async run(args) {
     const p = parseArgs(args, ['list']);

@@ -18,7 +18,7 @@ const specs = {
   cpStatusPort: { name: 'MEDIAMESH_CP_STATUS_PORT', doc: 'control plane status HTTP port', fallback: 18001, parse: int(1, 65535) },
   zkPort: { name: 'MEDIAMESH_ZK_PORT', doc: 'ZooKeeper client port', fallback: 12181, parse: int(1, 65535) },
   adminToken: { name: 'MEDIAMESH_ADMIN_TOKEN', doc: 'bearer token for uploads and management', fallback: 'dev-admin-token', parse: str(/^\S{8,}$/, 'at least 8 non-space characters'), secret: true },
-  signingKeys: { name: 'MEDIAMESH_SIGNING_KEYS', doc: 'access:secret pairs for signed URLs', fallback: 'demo-ak:demo-sk', parse: str(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, 'ak:sk[,ak2:sk2]'), secret: true },
+  signingKeys: { name: 'MEDIAMESH_SIGNING_KEYS', doc: 'access:secret pairs for signed URLs', fallback: 'demo-ak:demo-secret-key', parse: str(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, 'ak:sk[,ak2:sk2]'), secret: true },
 };
 
 export const command: Command = {
@@ -112,7 +112,7 @@ async function seed(gateway: string, token: string, home: string): Promise<void>
   const jpg = path.join(samples, 'sample.jpg');
   const mp4 = path.join(samples, 'sample.mp4');
   if (!fs.existsSync(jpg)) {
-    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x427:rate=1', '-frames:v', '1', '-q:v', '3', jpg]);
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x428:rate=1', '-vf', 'format=yuvj444p,crop=640:427:0:0', '-frames:v', '1', '-q:v', '3', jpg]);
   }
   if (!fs.existsSync(mp4)) {
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100',
