@@ -75,9 +75,16 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     out(`max throughput ${max.toFixed(0)} req/s (16 closed-loop clients, ${args.measureS} s); soaking at ${rate.toFixed(0)} req/s for ${args.durationS} s`);
 
     const procs = [['gateway', mesh.gateway!], ...mesh.storage.map((s) => ['storage', s] as const), ...mesh.images.map((s, i) => [`image-${i + 1}`, s] as const)] as const;
-    const windowMs = Math.max(5000, (args.durationS * 1000) / 10);
-    const windows: WindowStats[] = [];
-    const rss: number[][] = [];
+    const windowCount = Math.max(1, Math.min(10, Math.floor(args.durationS / 5)));
+    const windowMs = (args.durationS * 1000) / windowCount;
+    const windows: WindowStats[] = Array.from({ length: windowCount }, () => ({ sent: 0, failed: 0, latencies: [] }));
+    // RSS sampled every second, per window; growth compares the mean of the last window with
+    // the mean of the second (the first still holds allocator and cache warm-up).
+    const rss: number[][][] = Array.from({ length: windowCount }, () => []);
+    const sampler = setInterval(() => {
+      const w = Math.min(windowCount - 1, Math.floor((Date.now() - started) / windowMs));
+      rss[w].push(procs.map(([, p]) => vmRssKb(p.pid) ?? 0));
+    }, 1000);
     const started = Date.now();
     const end = started + args.durationS * 1000;
     let inFlight = 0;
@@ -86,11 +93,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     for (let i = 0; Date.now() < end; i++) {
       const due = started + (i * 1000) / rate;
       if (due > Date.now()) await sleep(due - Date.now());
-      const w = Math.floor((Date.now() - started) / windowMs);
-      if (!windows[w]) {
-        windows[w] = { sent: 0, failed: 0, latencies: [] };
-        rss[w] = procs.map(([, p]) => vmRssKb(p.pid) ?? 0);
-      }
+      const w = Math.min(windowCount - 1, Math.floor((Date.now() - started) / windowMs));
       // An open loop must not pile up unboundedly if the mesh stalls: count and drop beyond 512.
       if (inFlight >= 512) {
         dropped++;
@@ -108,16 +111,20 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       pending.add(p);
     }
     await Promise.all(pending);
-    const finalRss = procs.map(([, p]) => vmRssKb(p.pid) ?? 0);
+    clearInterval(sampler);
+    const meanOf = (samples: number[][], j: number) => (samples.length ? samples.reduce((a, r) => a + r[j], 0) / samples.length : 0);
+    const baseWindow = rss[Math.min(1, windowCount - 1)];
+    const lastWindow = rss[windowCount - 1];
 
     const p99s = windows.map((w) => percentile([...w.latencies].sort((a, b) => a - b), 99));
     windows.forEach((w, i) => out(`window ${String(i + 1).padStart(2)}: ${(w.sent / (windowMs / 1000)).toFixed(0).padStart(5)} req/s  failed ${w.failed}  p50 ${percentile([...w.latencies].sort((a, b) => a - b), 50).toFixed(1)} ms  p99 ${p99s[i].toFixed(1)} ms`));
-    const base = rss[Math.min(1, rss.length - 1)]; // after the first window: allocators and caches have warmed up
     let worst = 0;
     procs.forEach(([name], j) => {
-      const growth = base[j] ? finalRss[j] / base[j] - 1 : 0;
+      const from = meanOf(baseWindow, j);
+      const to = meanOf(lastWindow, j);
+      const growth = from ? to / from - 1 : 0;
       worst = Math.max(worst, growth);
-      out(`rss ${name.padEnd(10)} ${(base[j] / 1024).toFixed(0)} MB → ${(finalRss[j] / 1024).toFixed(0)} MB (${(growth * 100).toFixed(1)} %)`);
+      out(`rss ${name.padEnd(10)} ${(from / 1024).toFixed(0)} MB (window 2 mean) → ${(to / 1024).toFixed(0)} MB (last window mean): ${(growth * 100).toFixed(1)} %`);
     });
     const failed = windows.reduce((a, w) => a + w.failed, 0);
     out(`p99 drift: ${p99s[0].toFixed(1)} ms (first window) → ${p99s[p99s.length - 1].toFixed(1)} ms (last) = ×${(p99s[p99s.length - 1] / p99s[0]).toFixed(2)}`);
