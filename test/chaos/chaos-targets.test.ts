@@ -1,0 +1,29 @@
+/**
+ * The chaos judge itself (no servers): phase windows, percentiles and the targets of
+ * issue 10 — so a failing phase cannot slip through as "all targets met".
+ */
+import { describe, expect, it } from 'vitest';
+import { missedTargets } from '../../bench/chaos/run-chaos';
+import { percentile, summarize, type Sample } from '../../bench/chaos/stats';
+
+const s = (at: number, ms: number, error?: string): Sample => ({ at, ms, kind: 'http-thumb', ...(error ? { error } : {}) });
+
+describe('chaos judge', () => {
+  it('summarize counts only samples that started inside the window, with nearest-rank percentiles', () => {
+    const samples = [s(0, 5), s(10, 1), s(20, 100, 'HTTP 503'), s(30, 3), s(40, 9)];
+    const w = summarize('w', samples, 10, 40);
+    expect(w).toMatchObject({ sent: 3, failed: 1, p50: 3, p99: 100, errors: { 'http-thumb: HTTP 503': 1 } });
+    expect(percentile([], 99)).toBe(0);
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2);
+  });
+
+  it('missedTargets: 0 failures everywhere, < 1 % in a zone outage first second, fixtures intact', () => {
+    const ok = { errors: {}, p50: 1, p99: 2 };
+    expect(missedTargets([{ phase: 'chaos monkey', sent: 100, failed: 0, ...ok }, { phase: 'chaos gorilla: zone-a down, 1st s', sent: 200, failed: 1, ...ok }], [])).toEqual([]);
+    expect(missedTargets([{ phase: 'zookeeper down', sent: 100, failed: 1, ...ok }], [])).toEqual(['zookeeper down: 1 failed (target 0)']);
+    expect(missedTargets([{ phase: 'chaos gorilla: zone-a down, 1st s', sent: 100, failed: 1, ...ok }], [])).toEqual([
+      'chaos gorilla: zone-a down, 1st s: 1/100 failed (target < 1 %)',
+    ]);
+    expect(missedTargets([], ['blob.bin'])).toEqual(['objects not read back byte-identical: blob.bin']);
+  });
+});
