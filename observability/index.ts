@@ -4,6 +4,7 @@
  */
 export { spanHelpers, withSpan, setSpanAttributes, recordSpanError } from './spans';
 export type { SpanAttributes, SpanHelpers } from './spans';
+export { captureTraceContext, withStoredParent } from './trace-context';
 export { telemetrySpecs, loadTelemetryConfig } from './config';
 export type { TelemetryConfig } from './config';
 export { otelServiceName, serviceNameFromEntry } from './service-name';

@@ -13,7 +13,13 @@ export function newEvent(event: JobEventBody, now = Date.now()): JobEvent {
   return { sequence: 0, time: { seconds: Math.floor(now / 1000), nanos: (now % 1000) * 1e6 }, event };
 }
 
-export const submitted = (spec: JobSpec): JobEventBody => ({ $case: 'submitted', value: { spec } });
+/** submitted opens a job's log; traceContext (W3C carrier) lets the worker's spans join the submitter's trace. */
+export const submitted = (spec: JobSpec, traceContext: Record<string, string> = {}): JobEventBody => ({ $case: 'submitted', value: { spec, traceContext } });
+/** submittedTraceContext finds the carrier stored with the Submitted event. */
+export const submittedTraceContext = (events: readonly JobEvent[]): Record<string, string> | undefined => {
+  const first = events.find((e) => e.event?.$case === 'submitted');
+  return first?.event?.$case === 'submitted' ? first.event.value.traceContext : undefined;
+};
 export const started = (worker: string, attempt: number): JobEventBody => ({ $case: 'started', value: { worker, attempt } });
 export const progressed = (percent: number): JobEventBody => ({ $case: 'progress', value: { percent } });
 export const completed = (outputs: ObjectRef[]): JobEventBody => ({ $case: 'completed', value: { outputs } });

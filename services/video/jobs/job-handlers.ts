@@ -5,6 +5,7 @@
  */
 import { JobState, type VideoServiceServer } from '../../../generated/mediamesh/video/v1/video';
 import { isZkError, ZkError } from '../../../mesh/registry';
+import { captureTraceContext } from '../../../observability/trace-context';
 import type { Logger } from '../../runtime';
 import { streaming, unary, write } from '../call-context';
 import { badJobSpec, jobNotFound, jobStoreUnavailable, jobsNeedZooKeeper } from '../errors';
@@ -41,7 +42,7 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
       const id = s.newId();
       const resolved = resolveJobSpec(req.spec, id);
       if (!resolved.ok) throw badJobSpec(resolved.errors);
-      await s.create(id, submitted(resolved.value.spec));
+      await s.create(id, submitted(resolved.value.spec, captureTraceContext()));
       log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case });
       onSubmitted();
       return { id };

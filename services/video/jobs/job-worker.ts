@@ -6,12 +6,13 @@
  * fence; notifies; releases the lease. When a worker dies its lease vanishes with its
  * session, and another worker's watch fires and takes the job over (attempt + 1).
  */
+import { withStoredParent } from '../../../observability/trace-context';
 import type { Logger } from '../../runtime';
 import { MeshError } from '../../runtime';
 import { isZkError } from '../../../mesh/registry';
 import { cancelled, timedOut } from '../errors';
 import type { InputDeps } from '../media-input';
-import { completed, failed, foldJob, jobStatusJson, progressed, started, type JobEventBody } from './job-events';
+import { completed, failed, foldJob, jobStatusJson, progressed, started, submittedTraceContext, type JobEventBody } from './job-events';
 import type { Fence, JobStore } from './job-store';
 import { runJobWork, type ResolvedWork } from './job-work';
 import { notifyJobEnd } from './notify';
@@ -92,7 +93,8 @@ export function createJobWorker(o: JobWorkerOptions): JobWorker {
     try {
       const h = await store.header(id);
       if (!h || h.header.state === 'done') return;
-      const job = foldJob(id, await store.events(id));
+      const events = await store.events(id);
+      const job = foldJob(id, events);
       const spec = job.spec;
       const attempt = job.attempts + 1;
       let fence: Fence = await store.setHeader(id, { state: 'running', worker: o.worker, attempt }, h.fence);
@@ -114,7 +116,12 @@ export function createJobWorker(o: JobWorkerOptions): JobWorker {
         appendInOrder(progressed(p)).catch(() => undefined);
       };
       try {
-        const outputs = await runJobWork(o.deps, { source: spec!.source!, work: spec!.work as ResolvedWork, output: spec!.output!, signal: ctl.signal, onProgress });
+        // The work runs in a span parented on the submitting call's stored context: one trace from SubmitJob
+        // to the ffmpeg runs, whichever instance (or attempt) does the work.
+        const attrs = { 'job.id': id, 'job.attempt': attempt, 'job.worker': o.worker, 'job.work': spec?.work?.$case };
+        const outputs = await withStoredParent('video', 'video.job', submittedTraceContext(events), attrs, () =>
+          runJobWork(o.deps, { source: spec!.source!, work: spec!.work as ResolvedWork, output: spec!.output!, signal: ctl.signal, onProgress }),
+        );
         await chain.catch(() => undefined);
         fence = await store.append(id, completed(outputs), fence);
         jlog.info('job completed', { event: 'job-completed', outputs: outputs.length, attempt });

@@ -198,7 +198,19 @@ export interface JobSpec {
 /** JobSubmitted is the first event. */
 export interface JobSubmitted {
   /** What to do. */
-  spec?: JobSpec | undefined;
+  spec?:
+    | JobSpec
+    | undefined;
+  /**
+   * W3C trace context of the submitting call ("traceparent", "tracestate"), so the
+   * worker's spans join the submission's trace, whichever instance runs the job.
+   */
+  traceContext: { [key: string]: string };
+}
+
+export interface JobSubmitted_TraceContextEntry {
+  key: string;
+  value: string;
 }
 
 /** JobStarted records a worker taking the job (again after a takeover). */
@@ -1250,7 +1262,7 @@ export const JobSpec: MessageFns<JobSpec> = {
 };
 
 function createBaseJobSubmitted(): JobSubmitted {
-  return { spec: undefined };
+  return { spec: undefined, traceContext: {} };
 }
 
 export const JobSubmitted: MessageFns<JobSubmitted> = {
@@ -1258,6 +1270,9 @@ export const JobSubmitted: MessageFns<JobSubmitted> = {
     if (message.spec !== undefined) {
       JobSpec.encode(message.spec, writer.uint32(10).fork()).join();
     }
+    globalThis.Object.entries(message.traceContext).forEach(([key, value]: [string, string]) => {
+      JobSubmitted_TraceContextEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
     return writer;
   },
 
@@ -1282,6 +1297,17 @@ export const JobSubmitted: MessageFns<JobSubmitted> = {
             message.spec = JobSpec.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = JobSubmitted_TraceContextEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.traceContext[entry2.key] = entry2.value;
+            }
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1295,13 +1321,51 @@ export const JobSubmitted: MessageFns<JobSubmitted> = {
   },
 
   fromJSON(object: any): JobSubmitted {
-    return { spec: isSet(object.spec) ? JobSpec.fromJSON(object.spec) : undefined };
+    return {
+      spec: isSet(object.spec) ? JobSpec.fromJSON(object.spec) : undefined,
+      traceContext: isObject(object.traceContext)
+        ? (globalThis.Object.entries(object.traceContext) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : isObject(object.trace_context)
+        ? (globalThis.Object.entries(object.trace_context) as [string, any][]).reduce(
+          (acc: { [key: string]: string }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: globalThis.String(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
   },
 
   toJSON(message: JobSubmitted): unknown {
     const obj: any = {};
     if (message.spec !== undefined) {
       obj.spec = JobSpec.toJSON(message.spec);
+    }
+    if (message.traceContext) {
+      const entries = globalThis.Object.entries(message.traceContext) as [string, string][];
+      if (entries.length > 0) {
+        obj.traceContext = {};
+        entries.forEach(([k, v]) => {
+          obj.traceContext[k] = v;
+        });
+      }
     }
     return obj;
   },
@@ -1312,6 +1376,102 @@ export const JobSubmitted: MessageFns<JobSubmitted> = {
   fromPartial<I extends Exact<DeepPartial<JobSubmitted>, I>>(object: I): JobSubmitted {
     const message = createBaseJobSubmitted();
     message.spec = (object.spec !== undefined && object.spec !== null) ? JobSpec.fromPartial(object.spec) : undefined;
+    message.traceContext = (globalThis.Object.entries(object.traceContext ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseJobSubmitted_TraceContextEntry(): JobSubmitted_TraceContextEntry {
+  return { key: "", value: "" };
+}
+
+export const JobSubmitted_TraceContextEntry: MessageFns<JobSubmitted_TraceContextEntry> = {
+  encode(message: JobSubmitted_TraceContextEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): JobSubmitted_TraceContextEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseJobSubmitted_TraceContextEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): JobSubmitted_TraceContextEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: JobSubmitted_TraceContextEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<JobSubmitted_TraceContextEntry>, I>>(base?: I): JobSubmitted_TraceContextEntry {
+    return JobSubmitted_TraceContextEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<JobSubmitted_TraceContextEntry>, I>>(
+    object: I,
+  ): JobSubmitted_TraceContextEntry {
+    const message = createBaseJobSubmitted_TraceContextEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };
@@ -2805,6 +2965,10 @@ function longToNumber(int64: { toString(): string }): number {
     throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
   }
   return num;
+}
+
+function isObject(value: any): boolean {
+  return typeof value === "object" && value !== null;
 }
 
 function isSet(value: any): boolean {
