@@ -35,6 +35,8 @@ export interface Window {
   readonly name: string;
   readonly from: number;
   readonly to: number;
+  /** Judge every request in flight during the window, not only those started in it. */
+  readonly overlap?: boolean;
 }
 
 export interface PhaseContext {
@@ -111,7 +113,7 @@ export const chaosGorilla: Phase = async (ctx) => {
   await sleep(Math.min(3000, ctx.plan.recoveryMs));
   const to = Date.now();
   return [
-    { name: 'chaos gorilla: zone-a down, 1st s', from, to: from + 1000 },
+    { name: 'chaos gorilla: zone-a down, 1st s', from, to: from + 1000, overlap: true },
     { name: 'chaos gorilla: zone-a down, after', from: from + 1000, to: down },
     { name: 'chaos gorilla: zone-a back', from: down, to },
   ];

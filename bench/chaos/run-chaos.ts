@@ -100,7 +100,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
     } finally {
       await traffic.stop();
     }
-    const stats = windows.map((w) => summarize(w.name, traffic.samples, w.from, w.to));
+    const stats = windows.map((w) => summarize(w.name, traffic.samples, w.from, w.to, w.overlap));
     for (const s of stats) log(formatStats(s));
     const corrupted = await chaos.verifyFixtures();
     log(`fixtures read back: ${chaos.fixtures.length - corrupted.length}/${chaos.fixtures.length} byte-identical`);
@@ -114,7 +114,8 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
 
 /** writeResults writes the last full run to a Markdown file (bench/RESULTS.md). */
 export function writeResults(file: string, r: ChaosResult): void {
-  const rows = r.windows.map((w) => `| ${w.phase} | ${w.sent} | ${w.failed} | ${w.p50.toFixed(0)} | ${w.p99.toFixed(0)} |`);
+  const slowOf = (w: PhaseStats) => Object.entries(w.slow).map(([k, n]) => `${k} ×${n}`).join(', ') || '–';
+  const rows = r.windows.map((w) => `| ${w.phase} | ${w.sent} | ${w.failed} | ${w.p50.toFixed(0)} | ${w.p99.toFixed(0)} | ${slowOf(w)} |`);
   const text = [
     '# Chaos results (last full run)',
     '',
@@ -126,8 +127,10 @@ export function writeResults(file: string, r: ChaosResult): void {
     '',
     'Load: HTTP through the gateway (thumbnail, object read, avinfo; 2 loops) and proxyless `xds:///` gRPC (ImageService.Info, StorageService.StatObject; 2 loops).',
     '',
-    '| phase | requests | failed | p50 ms | p99 ms |',
-    '|---|---:|---:|---:|---:|',
+    'The zone outage\'s first second counts every request in flight during it (started before the kill included); the other rows count requests started in the window.',
+    '',
+    '| phase | requests | failed | p50 ms | p99 ms | slower than 1 s |',
+    '|---|---:|---:|---:|---:|---|',
     ...rows,
     '',
     `**chaos: ${r.total.sent} requests, ${r.total.failed} failed**; fixtures corrupted: ${r.corrupted.length ? r.corrupted.join(', ') : 'none'}.`,

@@ -25,6 +25,8 @@ export interface PhaseStats {
   readonly p99: number;
   /** First few distinct failure messages with their counts. */
   readonly errors: Record<string, number>;
+  /** Requests slower than 1 s, by load loop (stalls hide behind "0 failed"). */
+  readonly slow: Record<string, number>;
 }
 
 /** percentile of already sorted values (nearest rank); 0 for an empty list. */
@@ -33,19 +35,28 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** summarize cuts [from, to) out of samples. */
-export function summarize(phase: string, samples: readonly Sample[], from: number, to: number): PhaseStats {
-  const inside = samples.filter((s) => s.at >= from && s.at < to);
+/**
+ * summarize cuts [from, to) out of samples: those that started inside it, or with `overlap`
+ * those in flight at any moment of it — so a request stuck across the instant of a kill
+ * counts in the window right after the kill, with its full latency.
+ */
+export function summarize(phase: string, samples: readonly Sample[], from: number, to: number, overlap = false): PhaseStats {
+  const inside = samples.filter((s) => (overlap ? s.at < to && s.at + s.ms >= from : s.at >= from && s.at < to));
   const ms = inside.map((s) => s.ms).sort((a, b) => a - b);
   const errors: Record<string, number> = {};
-  for (const s of inside) if (s.error) errors[`${s.kind}: ${s.error.slice(0, 160)}`] = (errors[`${s.kind}: ${s.error.slice(0, 160)}`] ?? 0) + 1;
-  return { phase, sent: inside.length, failed: inside.filter((s) => s.error).length, p50: percentile(ms, 50), p99: percentile(ms, 99), errors };
+  const slow: Record<string, number> = {};
+  for (const s of inside) {
+    if (s.error) errors[`${s.kind}: ${s.error.slice(0, 160)}`] = (errors[`${s.kind}: ${s.error.slice(0, 160)}`] ?? 0) + 1;
+    if (s.ms > 1000) slow[s.kind] = (slow[s.kind] ?? 0) + 1;
+  }
+  return { phase, sent: inside.length, failed: inside.filter((s) => s.error).length, p50: percentile(ms, 50), p99: percentile(ms, 99), errors, slow };
 }
 
 /** formatStats is one printed line per phase. */
 export function formatStats(s: PhaseStats): string {
   const errs = Object.entries(s.errors).slice(0, 5).map(([e, n]) => `\n    ${n}× ${e}`).join('');
-  return `${s.phase.padEnd(34)} sent ${String(s.sent).padStart(6)}  failed ${String(s.failed).padStart(4)}  p50 ${s.p50.toFixed(0).padStart(5)} ms  p99 ${s.p99.toFixed(0).padStart(5)} ms${errs}`;
+  const slow = Object.keys(s.slow).length ? `  > 1 s: ${Object.entries(s.slow).map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
+  return `${s.phase.padEnd(34)} sent ${String(s.sent).padStart(6)}  failed ${String(s.failed).padStart(4)}  p50 ${s.p50.toFixed(0).padStart(5)} ms  p99 ${s.p99.toFixed(0).padStart(5)} ms${slow}${errs}`;
 }
 
 /** describeMachine: cores, memory, Node version, date. */

