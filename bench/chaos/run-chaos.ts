@@ -48,6 +48,8 @@ export interface ChaosRunOptions {
 export interface ChaosResult {
   readonly windows: PhaseStats[];
   readonly total: { sent: number; failed: number };
+  /** Every failed request: time since the run started, load loop, error. */
+  readonly failures: string[];
   /** Fixture keys not read back byte-identical. */
   readonly corrupted: string[];
   /** Targets missed, one sentence each (empty = all met). */
@@ -70,8 +72,12 @@ export function missedTargets(windows: readonly PhaseStats[], corrupted: readonl
 
 /** runChaos runs every phase under load and returns the judged result. */
 export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
-  const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const out = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
   const machine = describeMachine();
+  const t0 = Date.now();
+  // Phase lines carry the time since the start, so a failure (listed with its time) can be
+  // matched with the kill or outage that caused it.
+  const log = (line: string) => out(line.startsWith(' ') || line.startsWith('phase') ? `${`+${((Date.now() - t0) / 1000).toFixed(1)}s`.padStart(8)} ${line}` : line);
   setLogLevel('error'); // this process's own ZooKeeper sessions (policy edits) would bury the phase lines
   const chaos = await startChaosMesh({
     env: { MEDIAMESH_ZK_SESSION_TIMEOUT_MS: String(opts.sessionTimeoutMs ?? 15_000) },
@@ -104,9 +110,11 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
     for (const s of stats) log(formatStats(s));
     const corrupted = await chaos.verifyFixtures();
     log(`fixtures read back: ${chaos.fixtures.length - corrupted.length}/${chaos.fixtures.length} byte-identical`);
-    const total = { sent: traffic.samples.length, failed: traffic.samples.filter((s) => s.error).length };
+    const failures = traffic.samples.filter((s) => s.error).map((s) => `+${((s.at - t0) / 1000).toFixed(1)}s ${s.kind}: ${s.error!.slice(0, 200)}`);
+    for (const f of failures.slice(0, 20)) log(`failed ${f}`);
+    const total = { sent: traffic.samples.length, failed: failures.length };
     log(`chaos: ${total.sent} requests, ${total.failed} failed`);
-    return { windows: stats, total, corrupted, missed: missedTargets(stats, corrupted), machine, plan: opts.plan };
+    return { windows: stats, total, failures, corrupted, missed: missedTargets(stats, corrupted), machine, plan: opts.plan };
   } finally {
     await chaos.stop();
   }
@@ -135,6 +143,7 @@ export function writeResults(file: string, r: ChaosResult): void {
     '',
     `**chaos: ${r.total.sent} requests, ${r.total.failed} failed**; fixtures corrupted: ${r.corrupted.length ? r.corrupted.join(', ') : 'none'}.`,
     '',
+    ...(r.failures.length ? ['Failed requests (time since the run started):', ...r.failures.slice(0, 50).map((f) => `- \`${f}\``), ''] : []),
     r.missed.length ? `Targets missed:\n${r.missed.map((m) => `- ${m}`).join('\n')}` : 'All targets met.',
     '',
   ];
