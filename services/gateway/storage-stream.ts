@@ -48,12 +48,48 @@ export async function readHeadThenChunks<H>(call: grpc.ClientReadableStream<{ pa
   return { head, body: Readable.from(chunks(), { objectMode: false }) };
 }
 
-/** readObject opens an object (or a range) on the storage service. */
-export function readObject(
+/** RESUME_ATTEMPTS: how often one download may be resumed after its storage instance died. */
+const RESUME_ATTEMPTS = 2;
+
+/**
+ * readObject opens an object (or a range) on the storage service. gRPC retries cannot
+ * help once the head has arrived (the call is committed), so a stream cut by a dying
+ * storage instance (UNAVAILABLE) is resumed here from the next byte on another instance,
+ * provided the object is still the same (etag): an instance kill never truncates a
+ * response whose status line has already gone out.
+ */
+export async function readObject(
   storage: StorageServiceClient,
   req: { bucket: string; key: string; range?: { offset: number; length: number } },
 ): Promise<{ head: ObjectHead; body: Readable }> {
-  return readHeadThenChunks<ObjectHead>(storage.getObject(req) as grpc.ClientReadableStream<{ part?: Part<ObjectHead> }>);
+  const open = (range?: { offset: number; length: number }) =>
+    readHeadThenChunks<ObjectHead>(storage.getObject({ ...req, range }) as grpc.ClientReadableStream<{ part?: Part<ObjectHead> }>);
+  const first = await open(req.range);
+  const offset = first.head.range?.offset ?? 0;
+  const length = first.head.range?.length ?? first.head.info?.size ?? 0;
+  async function* resumable(): AsyncGenerator<Buffer> {
+    let body = first.body;
+    let sent = 0;
+    for (let resumes = 0; ; resumes++) {
+      try {
+        for await (const chunk of body) {
+          sent += (chunk as Buffer).length;
+          yield chunk as Buffer;
+        }
+        return;
+      } catch (err) {
+        if (sent >= length) return;
+        if (MeshError.from(err).code !== grpc.status.UNAVAILABLE || resumes >= RESUME_ATTEMPTS) throw err;
+        const next = await open({ offset: offset + sent, length: length - sent }).catch(() => undefined);
+        if (!next || next.head.info?.etag !== first.head.info?.etag) {
+          next?.body.destroy();
+          throw err;
+        }
+        body = next.body;
+      }
+    }
+  }
+  return { head: first.head, body: Readable.from(resumable(), { objectMode: false }) };
 }
 
 /** writeObject streams `source` into PutObject and resolves with the stored object's info. */
