@@ -1,6 +1,6 @@
 /** `mediamesh call`: one gRPC call through the mesh, JSON in and out. */
 import * as grpc from '@grpc/grpc-js';
-import { targetFor } from '../../client';
+import { meshTarget } from '../mesh-target';
 import { callDynamic, findMethod, listMethods } from '../../client/dynamic-call';
 import { parseArgs, UsageError, type Command } from '../command';
 
@@ -46,19 +46,7 @@ one per line for streaming methods. Example:
       if (eq <= 0) throw new UsageError('--header takes name=value');
       metadata[h.slice(0, eq).toLowerCase()] = h.slice(eq + 1);
     }
-    let target: string;
-    let options: Partial<grpc.ClientOptions> = {};
-    if (typeof p.flags.target === 'string') target = p.flags.target;
-    else {
-      const env = { ...process.env };
-      if (typeof p.flags.xds === 'string') env.MEDIAMESH_XDS_SERVER = p.flags.xds;
-      if (!env.MEDIAMESH_MESH_MODE || env.MEDIAMESH_MESH_MODE === 'proxyless') {
-        if (!env.MEDIAMESH_XDS_SERVER && !env.GRPC_XDS_BOOTSTRAP && !env.GRPC_XDS_BOOTSTRAP_CONFIG)
-          throw new UsageError('where is the control plane? pass --xds host:port (or set MEDIAMESH_XDS_SERVER), or --target host:port to skip the mesh');
-        env.MEDIAMESH_INSTANCE_ID ||= `mediamesh-cli-${process.pid}`;
-      }
-      ({ target, options } = targetFor(method.meshService, { env }));
-    }
+    const { target, options } = meshTarget(p, method.meshService);
     const client = new grpc.Client(target, grpc.credentials.createInsecure(), options);
     try {
       const print = (msg: unknown) => process.stdout.write(JSON.stringify(msg, null, 2) + '\n');
