@@ -5,6 +5,7 @@
 import type { ObjectRef, Source } from '../../generated/mediamesh/common/v1/common';
 import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
+import { retryUnavailable } from '../../mesh/client/retry-unavailable';
 import { MeshError } from '../runtime';
 import { badSource, inputTooLarge } from './errors';
 
@@ -14,7 +15,9 @@ export type ObjectReader = (ref: ObjectRef, maxBytes: number, signal: AbortSigna
 /** createStorageReader dials storage lazily (first use) through the mesh client. */
 export function createStorageReader(): ObjectReader & { close(): void } {
   let client: StorageServiceClient | undefined;
-  const read: ObjectReader = (ref, maxBytes, signal) =>
+  // A storage instance dying mid-stream: start over on another one (reads are idempotent).
+  const read: ObjectReader = (ref, maxBytes, signal) => retryUnavailable(() => readOnce(ref, maxBytes, signal), signal);
+  const readOnce: ObjectReader = (ref, maxBytes, signal) =>
     new Promise<Buffer>((resolve, reject) => {
       client ??= createMeshClient(StorageServiceClient, 'storage');
       const call = client.getObject({ bucket: ref.bucket, key: ref.key, range: undefined });

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import type { ObjectRef } from '../../generated/mediamesh/common/v1/common';
 import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
+import { retryUnavailable } from '../../mesh/client/retry-unavailable';
 import { limitExceeded, storageFailed } from './errors';
 
 /** StorageIo is what the video service needs of storage. */
@@ -25,38 +26,41 @@ export interface StorageIo {
 export function createStorageIo(): StorageIo {
   let client: StorageServiceClient | undefined;
   const get = () => (client ??= createMeshClient(StorageServiceClient, 'storage'));
-  return {
-    async download(ref, file, maxBytes, signal) {
-      const call = get().getObject({ bucket: ref.bucket, key: ref.key });
-      const abort = () => call.cancel();
-      signal.addEventListener('abort', abort, { once: true });
-      const out = createWriteStream(file);
-      let head = Buffer.alloc(0);
-      let total = 0;
-      try {
-        for await (const msg of call as AsyncIterable<GetObjectResponse>) {
-          if (msg.part?.$case === 'head') {
-            const size = msg.part.value.info?.size ?? 0;
-            if (size > maxBytes) throw limitExceeded('size', `${size} bytes`, `${maxBytes} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
-          } else if (msg.part?.$case === 'chunk') {
-            total += msg.part.value.length;
-            if (total > maxBytes) throw limitExceeded('size', `over ${maxBytes} bytes`, `${maxBytes} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
-            if (head.length < 4096) head = Buffer.concat([head, msg.part.value.subarray(0, 4096 - head.length)]);
-            if (!out.write(msg.part.value)) await once(out, 'drain');
-          }
+  /** downloadOnce is one attempt: a stream cut by a dying storage instance rejects with UNAVAILABLE. */
+  const downloadOnce = async (ref: ObjectRef, file: string, maxBytes: number, signal: AbortSignal): Promise<Buffer> => {
+    const call = get().getObject({ bucket: ref.bucket, key: ref.key });
+    const abort = () => call.cancel();
+    signal.addEventListener('abort', abort, { once: true });
+    const out = createWriteStream(file);
+    let head = Buffer.alloc(0);
+    let total = 0;
+    try {
+      for await (const msg of call as AsyncIterable<GetObjectResponse>) {
+        if (msg.part?.$case === 'head') {
+          const size = msg.part.value.info?.size ?? 0;
+          if (size > maxBytes) throw limitExceeded('size', `${size} bytes`, `${maxBytes} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
+        } else if (msg.part?.$case === 'chunk') {
+          total += msg.part.value.length;
+          if (total > maxBytes) throw limitExceeded('size', `over ${maxBytes} bytes`, `${maxBytes} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
+          if (head.length < 4096) head = Buffer.concat([head, msg.part.value.subarray(0, 4096 - head.length)]);
+          if (!out.write(msg.part.value)) await once(out, 'drain');
         }
-        out.end();
-        await once(out, 'close');
-        return head;
-      } catch (err) {
-        call.cancel();
-        out.destroy();
-        if (err instanceof Error && err.name === 'MeshError') throw err;
-        throw storageFailed(`reading ${ref.bucket}/${ref.key} from storage`, err);
-      } finally {
-        signal.removeEventListener('abort', abort);
       }
-    },
+      out.end();
+      await once(out, 'close');
+      return head;
+    } catch (err) {
+      call.cancel();
+      out.destroy();
+      if (err instanceof Error && err.name === 'MeshError') throw err;
+      throw storageFailed(`reading ${ref.bucket}/${ref.key} from storage`, err);
+    } finally {
+      signal.removeEventListener('abort', abort);
+    }
+  };
+  return {
+    // A storage instance dying mid-stream: start over on another one (reads are idempotent).
+    download: (ref, file, maxBytes, signal) => retryUnavailable(() => downloadOnce(ref, file, maxBytes, signal), signal),
     stat(ref, signal) {
       return new Promise((resolve, reject) => {
         const call = get().statObject({ bucket: ref.bucket, key: ref.key }, (err, res) =>
