@@ -37,22 +37,24 @@ export function recordSpanError(span: Span, err: unknown): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: (err as { publicMessage?: string }).publicMessage ?? e.message });
 }
 
+/** endAfter awaits fn, marks the span ERROR when it throws (re-thrown), and always ends it. */
+export async function endAfter<T>(span: Span, fn: (span: Span) => Promise<T> | T): Promise<T> {
+  try {
+    return await fn(span);
+  } catch (err) {
+    recordSpanError(span, err);
+    throw err;
+  } finally {
+    span.end();
+  }
+}
+
 /** spanHelpers makes the helpers of one module; the tracer is named mediamesh/<module>. */
 export function spanHelpers(module: string): SpanHelpers {
   const tracer = trace.getTracer(`mediamesh/${module}`);
   return {
     tracer,
-    withSpan: (name, attrs, fn) =>
-      tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, async (span) => {
-        try {
-          return await fn(span);
-        } catch (err) {
-          recordSpanError(span, err);
-          throw err;
-        } finally {
-          span.end();
-        }
-      }),
+    withSpan: (name, attrs, fn) => tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => endAfter(span, fn)),
     withSpanSync: (name, attrs, fn) =>
       tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => {
         try {

@@ -6,7 +6,7 @@
  * also links to it (a link survives even where a backend drops late children).
  */
 import { context, propagation, trace, type Span } from '@opentelemetry/api';
-import { cleanAttributes, recordSpanError, type SpanAttributes } from './spans';
+import { cleanAttributes, endAfter, type SpanAttributes } from './spans';
 
 /** captureTraceContext returns the active context as W3C carrier fields ({} when tracing is off). */
 export function captureTraceContext(): Record<string, string> {
@@ -30,15 +30,6 @@ export function withStoredParent<T>(
     name,
     { attributes: cleanAttributes(attrs), links: parentSpan ? [{ context: parentSpan, attributes: { 'link.kind': 'submitted-by' } }] : [] },
     parent,
-    async (span) => {
-      try {
-        return await fn(span);
-      } catch (err) {
-        recordSpanError(span, err);
-        throw err;
-      } finally {
-        span.end();
-      }
-    },
+    (span) => endAfter(span, fn),
   );
 }
