@@ -114,6 +114,15 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
     for (const f of failures.slice(0, 20)) log(`failed ${f}`);
     const total = { sent: traffic.samples.length, failed: failures.length };
     log(`chaos: ${total.sent} requests, ${total.failed} failed`);
+    for (const r of (chaos.mesh.gateway?.logs ?? []).filter((l) => l.event === 'unhandled-rejection').slice(0, 3)) {
+      log(`gateway unhandled rejection (kept serving): ${String(r.err).slice(0, 1500)}`);
+    }
+    // The gateway and the control plane are never killed on purpose: if one died, say how.
+    for (const [name, proc] of [['gateway', chaos.mesh.gateway], ['control plane', chaos.mesh.controlPlane]] as const) {
+      if (!proc || proc.child.exitCode === 0 || (proc.child.exitCode === null && proc.child.signalCode === null)) continue;
+      const errors = proc.logs.filter((l) => l.level === 'error').slice(-5).map((l) => JSON.stringify(l));
+      log(`${name} exited (${proc.child.exitCode ?? proc.child.signalCode}); stderr: ${proc.stderr().slice(-3000)}; last error logs: ${errors.join(' ')}`);
+    }
     return { windows: stats, total, failures, corrupted, missed: missedTargets(stats, corrupted), machine, plan: opts.plan };
   } finally {
     await chaos.stop();

@@ -6,7 +6,7 @@
  */
 import '../../observability/start';
 import { hookFactories, type InstanceInfo, type ServiceHooks } from '../runtime/hooks';
-import { ConfigError, createLogger, describeConfig, loadConfig, runtimeSpecs } from '../runtime';
+import { ConfigError, createLogger, describeConfig, installCrashGuards, loadConfig, runtimeSpecs } from '../runtime';
 import { defaultInstanceId } from '../runtime/runtime-config';
 import { createBucketDirectory } from './bucket-visibility';
 import { gatewaySpecs } from './config';
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   }
   const instanceId = runtime.instanceId || defaultInstanceId('gateway');
   const log = createLogger({ service: 'gateway', instance: instanceId });
+  installCrashGuards(log);
   const { port: _grpcPort, ...shared } = describeConfig(runtimeSpecs, runtime);
   log.info('effective configuration', { config: { ...shared, ...describeConfig(gatewaySpecs, config) } });
 

@@ -2,6 +2,7 @@
 export { ConfigError, bool, bytes, describeConfig, int, ipLiteral, loadConfig, num, oneOf, str } from './config';
 export type { ConfigOf, EnvSpec } from './config';
 export * from './errors';
+export { installCrashGuards } from './crash-guards';
 export { addHookFactory } from './hooks';
 export type { HealthState, HookFactory, InstanceInfo, ServiceHooks } from './hooks';
 export { createLogger, setLogContextProvider } from './log';

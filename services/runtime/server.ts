@@ -10,6 +10,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { ConfigError, describeConfig, loadConfig, type ConfigOf, type EnvSpec } from './config';
+import { installCrashGuards } from './crash-guards';
 import { hookFactories, type HealthState, type InstanceInfo, type ServiceHooks } from './hooks';
 import { createLogger, type Logger } from './log';
 import { protoRoot } from './paths';
@@ -139,6 +140,7 @@ export async function runService<S extends Record<string, EnvSpec<unknown>>>(
 /** runMain is a service entry point: start, stop on SIGTERM/SIGINT, exit 0; exit 2 on bad config. */
 export function runMain<S extends Record<string, EnvSpec<unknown>>>(def: ServiceDefinition<S>): void {
   const log = createLogger({ service: def.name });
+  installCrashGuards(log);
   runService(def).then(
     (svc) => {
       const stop = () => void svc.shutdown().then(() => process.exit(0), () => process.exit(1));
