@@ -3,8 +3,12 @@
  * that the session wrapper uses, typed here so the rest of the registry never touches `any`.
  * @private
  */
+import { guardZkParser } from './zk-parse-guard';
+
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const zookeeper = require('node-zookeeper-client') as ZkModule;
+// A reply the library cannot parse must drop the connection, not kill the process.
+guardZkParser((err) => process.stderr.write(`zookeeper: unparsable reply, reconnecting (${err instanceof Error ? err.message : String(err)})\n`));
 
 /** ZkStat is the part of a znode's Stat the registry reads. */
 export interface ZkStat {
