@@ -1,8 +1,10 @@
 /**
  * createBucketDirectory: which buckets are private, from StorageService.ListBuckets,
- * cached for a few seconds. Used only on the NOT_FOUND path, so that a missing object
+ * cached for a few seconds. Used before any work on an operation (an unsigned request to
+ * a private bucket costs no processing) and on the NOT_FOUND path, so that a missing object
  * in a private bucket answers 401 to an unsigned request, like an existing one: without
- * it, anyone could probe which keys exist in a private bucket.
+ * it, anyone could probe which keys exist in a private bucket. Never the last word: storage's
+ * own answer (StatObject, or the source visibility the image service reports) is checked too.
  */
 import { BucketVisibility } from '../../generated/mediamesh/storage/v1/storage';
 import type { Upstreams } from './upstreams';

@@ -62,7 +62,8 @@ export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
     }
   };
 
-  const load = (source: Source | undefined, signal: AbortSignal) => loadSource(source, config.maxInputBytes, deps.readObject, signal);
+  const loadWithObject = (source: Source | undefined, signal: AbortSignal) => loadSource(source, config.maxInputBytes, deps.readObject, signal);
+  const load = async (source: Source | undefined, signal: AbortSignal) => (await loadWithObject(source, signal)).data;
 
   const unary =
     <Req, Res>(name: string, handle: (req: Req, signal: AbortSignal) => Promise<Res>) =>
@@ -82,10 +83,10 @@ export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
   return {
     process: unary<ProcessRequest, ProcessResponse>('Process', async (req, signal) => {
       const operations = operationsOf(req);
-      const input = await load(req.source, signal);
-      const readObject = (ref: Parameters<ObjectReader>[0], s: AbortSignal) => deps.readObject(ref, config.maxInputBytes, s);
+      const { data: input, object } = await loadWithObject(req.source, signal);
+      const readObject = async (ref: Parameters<ObjectReader>[0], s: AbortSignal) => (await deps.readObject(ref, config.maxInputBytes, s)).data;
       const r = await runPipeline({ input, operations, accept: req.accept, config, signal, readObject });
-      return { data: r.data, contentType: r.contentType, width: r.width, height: r.height, format: r.format, originalReturned: r.originalReturned };
+      return { data: r.data, contentType: r.contentType, width: r.width, height: r.height, format: r.format, originalReturned: r.originalReturned, sourceObject: object };
     }),
     info: unary('Info', async (req, signal) => describeImage(await load(req.source, signal))),
     exif: unary('Exif', async (req, signal) => {

@@ -3,14 +3,27 @@
  * GetObject that stops as soon as the byte limit is passed (never buffers more than it allows).
  */
 import type { ObjectRef, Source } from '../../generated/mediamesh/common/v1/common';
-import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
+import type { SourceObject } from '../../generated/mediamesh/image/v1/image';
+import { BucketVisibility, StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
 import { retryUnavailable } from '../../mesh/client/retry-unavailable';
 import { MeshError } from '../runtime';
 import { badSource, inputTooLarge } from './errors';
 
+/** StoredObject is an object's bytes and what storage said about it. */
+export interface StoredObject {
+  readonly data: Buffer;
+  readonly object: SourceObject;
+}
+
+/** SourceBytes is a request's source: its bytes, and the storage object they came from (unset for inline bytes). */
+export interface SourceBytes {
+  readonly data: Buffer;
+  readonly object?: SourceObject;
+}
+
 /** ObjectReader reads one storage object (bounded). */
-export type ObjectReader = (ref: ObjectRef, maxBytes: number, signal: AbortSignal) => Promise<Buffer>;
+export type ObjectReader = (ref: ObjectRef, maxBytes: number, signal: AbortSignal) => Promise<StoredObject>;
 
 /** createStorageReader dials storage lazily (first use) through the mesh client. */
 export function createStorageReader(): ObjectReader & { close(): void } {
@@ -18,11 +31,12 @@ export function createStorageReader(): ObjectReader & { close(): void } {
   // A storage instance dying mid-stream: start over on another one (reads are idempotent).
   const read: ObjectReader = (ref, maxBytes, signal) => retryUnavailable(() => readOnce(ref, maxBytes, signal), signal);
   const readOnce: ObjectReader = (ref, maxBytes, signal) =>
-    new Promise<Buffer>((resolve, reject) => {
+    new Promise<StoredObject>((resolve, reject) => {
       client ??= createMeshClient(StorageServiceClient, 'storage');
       const call = client.getObject({ bucket: ref.bucket, key: ref.key, range: undefined });
       const chunks: Buffer[] = [];
       let total = 0;
+      let object: SourceObject = { etag: '', size: 0, privateBucket: false };
       let failed = false;
       const fail = (err: unknown) => {
         if (failed) return;
@@ -35,7 +49,9 @@ export function createStorageReader(): ObjectReader & { close(): void } {
       signal.addEventListener('abort', onAbort, { once: true });
       call.on('data', (msg: GetObjectResponse) => {
         if (msg.part?.$case === 'head') {
-          const size = msg.part.value.info?.size ?? 0;
+          const { info, visibility } = msg.part.value;
+          const size = info?.size ?? 0;
+          object = { etag: info?.etag ?? '', size, privateBucket: visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE };
           if (size > maxBytes) fail(inputTooLarge(size, maxBytes));
           return;
         }
@@ -48,20 +64,20 @@ export function createStorageReader(): ObjectReader & { close(): void } {
       call.on('end', () => {
         if (failed) return;
         signal.removeEventListener('abort', onAbort);
-        resolve(Buffer.concat(chunks, total));
+        resolve({ data: Buffer.concat(chunks, total), object });
       });
     });
   return Object.assign(read, { close: () => client?.close() });
 }
 
 /** loadSource returns the source's bytes, enforcing the byte limit for both kinds. */
-export async function loadSource(source: Source | undefined, maxBytes: number, readObject: ObjectReader, signal: AbortSignal): Promise<Buffer> {
+export async function loadSource(source: Source | undefined, maxBytes: number, readObject: ObjectReader, signal: AbortSignal): Promise<SourceBytes> {
   switch (source?.kind?.$case) {
     case 'inline': {
       const data = source.kind.value;
       if (data.length === 0) throw badSource('inline bytes are empty');
       if (data.length > maxBytes) throw inputTooLarge(data.length, maxBytes);
-      return Buffer.from(data.buffer, data.byteOffset, data.length);
+      return { data: Buffer.from(data.buffer, data.byteOffset, data.length) };
     }
     case 'object': {
       const { bucket, key } = source.kind.value;

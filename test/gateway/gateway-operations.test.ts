@@ -91,4 +91,20 @@ describe('gateway operations (storage + image + gateway processes)', () => {
     expect(await dims(res.body)).toMatchObject({ width: 100, height: 67 });
     expect(res.headers['cache-control']).toMatch(/^private/);
   });
+
+  it('enforces a private bucket its bucket directory has not seen yet (storage answers for visibility)', async () => {
+    // Load the gateway's cached bucket list, then create a private bucket it does not know of.
+    expect((await request(stack.base, 'GET', '/demo/sample.jpg?imageView2/2/w/50')).status).toBe(200);
+    await createBucket(stack.base, 'late', 'private');
+    const put = await request(stack.base, 'PUT', '/late/sample.jpg', { headers: admin({ 'content-type': 'image/jpeg' }), body: (await request(stack.base, 'GET', '/demo/sample.jpg')).body });
+    expect(put.status).toBe(200);
+    const unsigned = await request(stack.base, 'GET', '/late/sample.jpg?imageView2/2/w/100');
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.headers['cache-control']).toBe('no-store');
+    expect(unsigned.json().error).toMatch(/private/);
+    const signed = signUrl(`${stack.base}/late/sample.jpg?imageView2/2/w/100`, { accessKey: 'ak2', secretKey: 'second-secret-key' }, Math.floor(Date.now() / 1000) + 60);
+    expect((await request(stack.base, 'GET', signed.slice(stack.base.length))).status).toBe(200);
+    // A missing key there looks like an existing one to an unsigned caller (no probing for keys).
+    expect((await request(stack.base, 'GET', '/vault/nothing.jpg?imageView2/2/w/100')).status).toBe(401);
+  });
 });

@@ -167,6 +167,11 @@ describe('storage sources', () => {
     await mesh.put('demo', 'marks/logo.png', logo);
     const plain = await processImage(mesh.client, { source: object('demo', 'photos/photo.jpg'), fop: 'imageView2/2/w/300/format/png' });
     expect([plain.width, plain.height]).toEqual([300, 200]);
+    // The source object is reported (the gateway derives ETags from it), with its content hash.
+    const { createHash } = await import('node:crypto');
+    expect(plain.sourceObject).toMatchObject({ size: photo.length, privateBucket: false });
+    expect(plain.sourceObject?.etag).toContain(createHash('sha256').update(photo).digest('hex').slice(0, 16));
+    expect((await processImage(mesh.client, { source: inline(photo), fop: 'imageInfo' })).sourceObject).toBeUndefined();
     const mark = `watermark/1/image/${encodeUrlSafeBase64('kodo://demo/marks/logo.png')}/gravity/NorthWest/dx/0/dy/0`;
     const marked = await processImage(mesh.client, { source: object('demo', 'photos/photo.jpg'), fop: `imageView2/2/w/300/format/png|${mark}` });
     const [r, g, b] = await pixel(Buffer.from(marked.data), 5, 5);

@@ -1,41 +1,28 @@
 /**
  * GET / HEAD /{bucket}/{key}[?<operation>]: an object, or the result of an operation on
- * it. Order of checks: names (400) → object and bucket (404) → signature for private
- * buckets (401) → conditional request (304) → range (206 / 416) → bytes.
+ * it (routes/operation.ts). Order of checks for an object: names (400) → object and bucket
+ * (404) → signature for private buckets (401) → conditional request (304) → range
+ * (206 / 416) → bytes.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BucketVisibility, type StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
-import { MeshError, Status } from '../../runtime';
+import { BucketVisibility } from '../../../generated/mediamesh/storage/v1/storage';
 import type { GatewayContext } from '../context';
 import { rangeNotSatisfiable } from '../errors';
-import { fullUrlOf, ifNoneMatchHits, notModifiedSince, quoteEtag } from '../http-util';
+import { ifNoneMatchHits, notModifiedSince, quoteEtag } from '../http-util';
+import { cacheControlFor, statFor } from '../object-access';
 import { contentRange, parseRange } from '../range';
 import { parseObjectTarget } from '../request-target';
 import { readObject } from '../storage-stream';
-import { unary } from '../upstreams';
 import { serveOperation } from './operation';
-
-/** statFor looks an object up and enforces the private-bucket signature. */
-export async function statFor(ctx: GatewayContext, req: FastifyRequest, bucket: string, key: string): Promise<StatObjectResponse> {
-  const storage = ctx.upstreams.storage;
-  const stat = await unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs).catch(async (err: MeshError) => {
-    // A missing key in a private bucket must look like an existing one to unsigned callers.
-    if (err.code === Status.NOT_FOUND && (await ctx.buckets.isPrivate(bucket).catch(() => false))) ctx.checker.verifySignedUrl(fullUrlOf(req));
-    throw err;
-  });
-  if (stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE) ctx.checker.verifySignedUrl(fullUrlOf(req));
-  return stat;
-}
 
 /** readObjectRoute serves GET and HEAD. */
 export function readObjectRoute(ctx: GatewayContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const target = parseObjectTarget(req.raw.url ?? '/');
+    if (target.command) return serveOperation(ctx, req, reply, { ...target, command: target.command });
     const stat = await statFor(ctx, req, target.bucket, target.key);
     const info = stat.info!;
-    const isPrivate = stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE;
-    const cacheControl = `${isPrivate ? 'private' : 'public'}, max-age=${ctx.config.cacheMaxAge}`;
-    if (target.command) return serveOperation(ctx, req, reply, { ...target, info, cacheControl });
+    const cacheControl = cacheControlFor(ctx, stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE);
 
     const lastModifiedMs = (info.lastModified?.seconds ?? 0) * 1000;
     reply

@@ -1,21 +1,27 @@
 /**
  * serveOperation: GET /{bucket}/{key}?<operation> routed by the operation's family
  * (fop/ is the one parser): image pipelines go to ImageService.Process, which fetches
- * the source from storage itself; avinfo/vframe/avthumb go to the video service. The
- * operation is validated here first so bad input costs no upstream call. Results carry
- * an ETag derived from the source's etag and the operation, so repeat requests get 304
- * without any processing.
+ * the source from storage itself; avinfo/vframe/avthumb go to the video service. Order:
+ * signature when the bucket is known private (401) → the operation (400, before any
+ * upstream call) → the work. Results carry an ETag derived from the source's etag and the
+ * operation, so a repeat request with If-None-Match gets 304 without any processing.
+ *
+ * An image request without If-None-Match makes no StatObject of its own: the image service
+ * reports the source's etag and bucket visibility with the result (one hop fewer per request),
+ * and the signature is enforced on that authoritative answer before anything is sent.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as grpc from '@grpc/grpc-js';
 import { parseFop } from '../../../fop';
 import { parseVideoFop } from '../../../fop/video-fop';
-import type { ObjectInfo } from '../../../generated/mediamesh/storage/v1/storage';
+import type { SourceObject } from '../../../generated/mediamesh/image/v1/image';
+import { BucketVisibility, type StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
 import type { Source } from '../../../generated/mediamesh/common/v1/common';
 import type { TranscodeHead } from '../../../generated/mediamesh/video/v1/video';
 import type { GatewayContext } from '../context';
 import { badRequest } from '../errors';
-import { derivedEtag, ifNoneMatchHits, quoteEtag } from '../http-util';
+import { derivedEtag, fullUrlOf, ifNoneMatchHits, quoteEtag } from '../http-util';
+import { cacheControlFor, checkSignatureEarly, statFor } from '../object-access';
 import { readHeadThenChunks } from '../storage-stream';
 import { unary } from '../upstreams';
 
@@ -23,12 +29,17 @@ export interface OperationTarget {
   readonly bucket: string;
   readonly key: string;
   readonly command: string;
-  readonly info: ObjectInfo;
-  readonly cacheControl: string;
 }
+
+const sourceObjectOf = (stat: StatObjectResponse): SourceObject => ({
+  etag: stat.info!.etag,
+  size: stat.info!.size,
+  privateBucket: stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE,
+});
 
 /** serveOperation answers one operation request. */
 export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, reply: FastifyReply, t: OperationTarget) {
+  const signed = await checkSignatureEarly(ctx, req, t.bucket);
   const parsed = parseFop(t.command);
   const name = parsed.fop.split('|')[0].split('/')[0];
   if (parsed.family === 'unknown') throw badRequest(`unknown command ${JSON.stringify(name.slice(0, 64))}: expected an image or video operation such as imageView2/1/w/200`);
@@ -47,15 +58,29 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
     if (!v.ok) throw badRequest(v.errors.join('; '));
   }
 
-  const etag = derivedEtag(t.info.etag, parsed.fop, negotiation);
-  reply.header('etag', quoteEtag(etag)).header('cache-control', t.cacheControl);
-  if (ifNoneMatchHits(req.headers['if-none-match'], etag)) return reply.code(304).send();
-
   const source: Source = { kind: { $case: 'object', value: { bucket: t.bucket, key: t.key } } };
   const timeout = ctx.config.upstreamTimeoutMs;
+  const tagged = (etag: string, isPrivate: boolean) =>
+    reply.header('etag', quoteEtag(derivedEtag(etag, parsed.fop, negotiation))).header('cache-control', cacheControlFor(ctx, isPrivate));
+
+  // A conditional request (and any video one) looks the object up first: a 304 costs no processing.
+  const conditional = req.headers['if-none-match'] !== undefined;
+  let stat: StatObjectResponse | undefined;
+  if (conditional || parsed.family !== 'image') {
+    stat = await statFor(ctx, req, t.bucket, t.key);
+    tagged(stat.info!.etag, stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE);
+    if (ifNoneMatchHits(req.headers['if-none-match'], derivedEtag(stat.info!.etag, parsed.fop, negotiation))) return reply.code(304).send();
+  }
+
   if (parsed.family === 'image') {
     const image = ctx.upstreams.image;
     const res = await unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout);
+    if (!stat) {
+      // The image service's answer is authoritative for visibility; an older one without it costs a StatObject.
+      const object = res.sourceObject ?? sourceObjectOf(await statFor(ctx, req, t.bucket, t.key));
+      if (object.privateBucket && !signed) ctx.checker.verifySignedUrl(fullUrlOf(req));
+      tagged(object.etag, object.privateBucket);
+    }
     return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
   }
 

@@ -49,6 +49,21 @@ export interface ProcessResponse {
   format: string;
   /** True when ignore-error/1 returned the original because processing failed. */
   originalReturned: boolean;
+  /**
+   * The stored source as read from storage (unset for inline sources): lets the gateway
+   * derive the result's ETag and enforce a private bucket without a StatObject of its own.
+   */
+  sourceObject?: SourceObject | undefined;
+}
+
+/** SourceObject describes the storage object a result was made from. */
+export interface SourceObject {
+  /** The object's etag (content hash) when it was read. */
+  etag: string;
+  /** The object's size in bytes. */
+  size: number;
+  /** True when the object's bucket is private (reads through the gateway need a signed URL). */
+  privateBucket: boolean;
 }
 
 /** InfoRequest names the image to describe. */
@@ -241,7 +256,15 @@ export const ProcessRequest: MessageFns<ProcessRequest> = {
 };
 
 function createBaseProcessResponse(): ProcessResponse {
-  return { data: Buffer.alloc(0), contentType: "", width: 0, height: 0, format: "", originalReturned: false };
+  return {
+    data: Buffer.alloc(0),
+    contentType: "",
+    width: 0,
+    height: 0,
+    format: "",
+    originalReturned: false,
+    sourceObject: undefined,
+  };
 }
 
 export const ProcessResponse: MessageFns<ProcessResponse> = {
@@ -263,6 +286,9 @@ export const ProcessResponse: MessageFns<ProcessResponse> = {
     }
     if (message.originalReturned !== false) {
       writer.uint32(48).bool(message.originalReturned);
+    }
+    if (message.sourceObject !== undefined) {
+      SourceObject.encode(message.sourceObject, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -328,6 +354,14 @@ export const ProcessResponse: MessageFns<ProcessResponse> = {
             message.originalReturned = reader.bool();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sourceObject = SourceObject.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -356,6 +390,11 @@ export const ProcessResponse: MessageFns<ProcessResponse> = {
         : isSet(object.original_returned)
         ? globalThis.Boolean(object.original_returned)
         : false,
+      sourceObject: isSet(object.sourceObject)
+        ? SourceObject.fromJSON(object.sourceObject)
+        : isSet(object.source_object)
+        ? SourceObject.fromJSON(object.source_object)
+        : undefined,
     };
   },
 
@@ -379,6 +418,9 @@ export const ProcessResponse: MessageFns<ProcessResponse> = {
     if (message.originalReturned !== false) {
       obj.originalReturned = message.originalReturned;
     }
+    if (message.sourceObject !== undefined) {
+      obj.sourceObject = SourceObject.toJSON(message.sourceObject);
+    }
     return obj;
   },
 
@@ -393,6 +435,114 @@ export const ProcessResponse: MessageFns<ProcessResponse> = {
     message.height = object.height ?? 0;
     message.format = object.format ?? "";
     message.originalReturned = object.originalReturned ?? false;
+    message.sourceObject = (object.sourceObject !== undefined && object.sourceObject !== null)
+      ? SourceObject.fromPartial(object.sourceObject)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSourceObject(): SourceObject {
+  return { etag: "", size: 0, privateBucket: false };
+}
+
+export const SourceObject: MessageFns<SourceObject> = {
+  encode(message: SourceObject, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.etag !== "") {
+      writer.uint32(10).string(message.etag);
+    }
+    if (message.size !== 0) {
+      writer.uint32(16).uint64(message.size);
+    }
+    if (message.privateBucket !== false) {
+      writer.uint32(24).bool(message.privateBucket);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SourceObject {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSourceObject();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.etag = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.size = longToNumber(reader.uint64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.privateBucket = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SourceObject {
+    return {
+      etag: isSet(object.etag) ? globalThis.String(object.etag) : "",
+      size: isSet(object.size) ? globalThis.Number(object.size) : 0,
+      privateBucket: isSet(object.privateBucket)
+        ? globalThis.Boolean(object.privateBucket)
+        : isSet(object.private_bucket)
+        ? globalThis.Boolean(object.private_bucket)
+        : false,
+    };
+  },
+
+  toJSON(message: SourceObject): unknown {
+    const obj: any = {};
+    if (message.etag !== "") {
+      obj.etag = message.etag;
+    }
+    if (message.size !== 0) {
+      obj.size = Math.round(message.size);
+    }
+    if (message.privateBucket !== false) {
+      obj.privateBucket = message.privateBucket;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SourceObject>, I>>(base?: I): SourceObject {
+    return SourceObject.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SourceObject>, I>>(object: I): SourceObject {
+    const message = createBaseSourceObject();
+    message.etag = object.etag ?? "";
+    message.size = object.size ?? 0;
+    message.privateBucket = object.privateBucket ?? false;
     return message;
   },
 };

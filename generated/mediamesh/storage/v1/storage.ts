@@ -154,7 +154,11 @@ export interface ObjectHead {
     | ObjectInfo
     | undefined;
   /** The bytes that follow (offset and length resolved against the object size). */
-  range?: ByteRange | undefined;
+  range?:
+    | ByteRange
+    | undefined;
+  /** The bucket's visibility (so a reader needs no separate StatObject to enforce it). */
+  visibility: BucketVisibility;
 }
 
 /** StatObjectRequest names an object. */
@@ -953,7 +957,7 @@ export const GetObjectResponse: MessageFns<GetObjectResponse> = {
 };
 
 function createBaseObjectHead(): ObjectHead {
-  return { info: undefined, range: undefined };
+  return { info: undefined, range: undefined, visibility: 0 };
 }
 
 export const ObjectHead: MessageFns<ObjectHead> = {
@@ -963,6 +967,9 @@ export const ObjectHead: MessageFns<ObjectHead> = {
     }
     if (message.range !== undefined) {
       ByteRange.encode(message.range, writer.uint32(18).fork()).join();
+    }
+    if (message.visibility !== 0) {
+      writer.uint32(24).int32(message.visibility);
     }
     return writer;
   },
@@ -996,6 +1003,14 @@ export const ObjectHead: MessageFns<ObjectHead> = {
             message.range = ByteRange.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.visibility = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1012,6 +1027,7 @@ export const ObjectHead: MessageFns<ObjectHead> = {
     return {
       info: isSet(object.info) ? ObjectInfo.fromJSON(object.info) : undefined,
       range: isSet(object.range) ? ByteRange.fromJSON(object.range) : undefined,
+      visibility: isSet(object.visibility) ? bucketVisibilityFromJSON(object.visibility) : 0,
     };
   },
 
@@ -1022,6 +1038,9 @@ export const ObjectHead: MessageFns<ObjectHead> = {
     }
     if (message.range !== undefined) {
       obj.range = ByteRange.toJSON(message.range);
+    }
+    if (message.visibility !== 0) {
+      obj.visibility = bucketVisibilityToJSON(message.visibility);
     }
     return obj;
   },
@@ -1037,6 +1056,7 @@ export const ObjectHead: MessageFns<ObjectHead> = {
     message.range = (object.range !== undefined && object.range !== null)
       ? ByteRange.fromPartial(object.range)
       : undefined;
+    message.visibility = object.visibility ?? 0;
     return message;
   },
 };
