@@ -3,7 +3,9 @@
  * chain (gateway → image → storage, three processes, direct mesh mode) against the same
  * operation done by sharp in one process, both driven over HTTP by autocannon at
  * concurrency 4 and 16, side by side in one run. Prints req/s, p50/p99 and the ratio,
- * plus ImageService.Process called directly over gRPC, to tell the gateway's share of the gap.
+ * plus ImageService.Process called directly over gRPC, to tell the gateway's share of the gap, and
+ * the CPU milliseconds each process spent per request (on 2 cores the chain's processes share the
+ * CPU with each other and the load generator, so CPU per request is what sets the ratio).
  * Run: npm run build && node dist/bench/gateway-throughput.js [seconds per run, default 8]
  */
 import * as fs from 'node:fs';
@@ -12,14 +14,16 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import sharp from 'sharp';
 import { ImageServiceClient } from '../generated/mediamesh/image/v1/image';
+import { allocatorEnv } from '../services/runtime/allocator';
 import { distEntry } from '../services/runtime/paths';
 import { startNode, startService, type ManagedProcess } from '../test/harness/process';
+import { cpuMeter } from './cpu-time';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
   non2xx: number;
   errors: number;
@@ -62,7 +66,8 @@ async function grpcLoop(client: ImageServiceClient, connections: number, duratio
 
 async function main(): Promise<void> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-bench-'));
-  const env = { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: 'true', MALLOC_ARENA_MAX: '2' };
+  // Both sides get the allocator the mesh launches image services with (jemalloc when installed).
+  const env = { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: 'true', ...allocatorEnv() };
   const procs: ManagedProcess[] = [];
   try {
     const storage = await startService('services/storage/main.ts', { env });
@@ -74,7 +79,7 @@ async function main(): Promise<void> {
       env: { ...env, ...direct, MEDIAMESH_DIRECT_IMAGE: image.address, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: TOKEN },
     });
     procs.push(gateway);
-    const baselineProc = startNode(distEntry('bench/gateway-sharp-baseline.ts'));
+    const baselineProc = startNode(distEntry('bench/gateway-sharp-baseline.ts'), { env });
     procs.push(baselineProc);
     const baselinePort = Number((await baselineProc.waitForLog((l) => l.event === 'serving')).port);
 
@@ -105,9 +110,17 @@ async function main(): Promise<void> {
     rows.push(`gateway throughput, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`);
     rows.push('concurrency | path              |   req/s |  p50 ms |  p99 ms | non-2xx');
     const ratios: string[] = [];
+    const cpuRows: string[] = [];
+    const fmtCpu = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
     for (const c of [4, 16]) {
+      const chainCpu = cpuMeter({ gateway: gateway.pid, image: image.pid, storage: storage.pid, autocannon: process.pid });
       const g = await run(viaGateway, c, seconds);
+      const chainPerReq = chainCpu.perRequest(g.requests.total);
+      const sharpCpu = cpuMeter({ 'sharp server': baselineProc.pid, autocannon: process.pid });
       const s = await run(viaSharp, c, seconds);
+      const sharpPerReq = sharpCpu.perRequest(s.requests.total);
+      const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
+      cpuRows.push(`concurrency ${c}: CPU ms per request — chain ${sum(chainPerReq).toFixed(2)} (${fmtCpu(chainPerReq)}); sharp direct ${sum(sharpPerReq).toFixed(2)} (${fmtCpu(sharpPerReq)})`);
       const d = await grpcLoop(imageClient, c, seconds);
       rows.push(`${String(c).padStart(11)} | gateway→image→st. | ${g.requests.average.toFixed(1).padStart(7)} | ${String(g.latency.p50).padStart(7)} | ${String(g.latency.p99).padStart(7)} | ${g.non2xx + g.errors}`);
       rows.push(`${String(c).padStart(11)} | sharp direct      | ${s.requests.average.toFixed(1).padStart(7)} | ${String(s.latency.p50).padStart(7)} | ${String(s.latency.p99).padStart(7)} | ${s.non2xx + s.errors}`);
@@ -117,7 +130,7 @@ async function main(): Promise<void> {
           `gateway/image-gRPC ratio = ${(g.requests.average / d.rps).toFixed(2)} (the gateway's own overhead)`,
       );
     }
-    process.stdout.write(`${rows.join('\n')}\n${ratios.join('\n')}\n`);
+    process.stdout.write(`${rows.join('\n')}\n${cpuRows.join('\n')}\n${ratios.join('\n')}\n`);
     imageClient.close();
   } finally {
     for (const p of procs.reverse()) await p.stop();

@@ -8,13 +8,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { StorageServiceClient } from '../generated/mediamesh/storage/v1/storage';
+import { allocatorEnv } from '../services/runtime/allocator';
 import { seedBuckets } from '../services/storage/seed';
 import type { JaegerServer } from '../test/harness/jaeger';
 import { startService, type StartedService, type StartOptions } from '../test/harness/process';
 
 /** telemetryEnv points a service at Jaeger with fast batching, or turns telemetry off without one. */
 export function telemetryEnv(jaeger: JaegerServer | undefined): Record<string, string> {
-  return { MALLOC_ARENA_MAX: '2', ...(jaeger ? jaeger.otelEnv() : { OTEL_SDK_DISABLED: 'true' }) };
+  return { ...allocatorEnv(), ...(jaeger ? jaeger.otelEnv() : { OTEL_SDK_DISABLED: 'true' }) };
 }
 
 /** startTraced starts a service entry with telemetry into jaeger (or off). */

@@ -7,9 +7,9 @@
  * the CPU time each process spent per request (from /proc), which a busy shared machine skews less.
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 6] [windows per side, default 3]
  */
-import * as fs from 'node:fs';
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
+import { cpuMeter } from './cpu-time';
 import { startChain, type Chain } from './tracing-chain';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -26,13 +26,7 @@ const seconds = Number(process.argv[2] ?? 6);
 const windows = Number(process.argv[3] ?? 3);
 const CONNECTIONS = 8;
 const PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
-const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/** cpuMs is the user+system CPU time a process has used so far. */
-function cpuMs(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-}
 
 interface Side {
   name: 'off' | 'on' | 'on-10%';
@@ -40,14 +34,18 @@ interface Side {
   runs: AutocannonResult[];
   /** CPU ms spent by gateway + image + storage, and requests served, over all windows. */
   cpu: number;
+  /** The same CPU per process. */
+  cpuBy: Record<string, number>;
   requests: number;
 }
 
 async function measure(side: Side): Promise<void> {
-  const pids = [side.chain.gateway.pid, side.chain.image.pid, side.chain.storage.pid];
-  const before = pids.reduce((sum, pid) => sum + cpuMs(pid), 0);
+  const meter = cpuMeter({ gateway: side.chain.gateway.pid, image: side.chain.image.pid, storage: side.chain.storage.pid });
   const r = await autocannon({ url: `${side.chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
-  side.cpu += pids.reduce((sum, pid) => sum + cpuMs(pid), 0) - before;
+  for (const [name, ms] of Object.entries(meter.perRequest(1))) {
+    side.cpu += ms;
+    side.cpuBy[name] = (side.cpuBy[name] ?? 0) + ms;
+  }
   side.requests += r.requests.total;
   if (r.non2xx || r.errors) throw new Error(`tracing ${side.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
   side.runs.push(r);
@@ -63,16 +61,17 @@ async function main(): Promise<void> {
   try {
     jaeger = await startJaeger();
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
-    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpu: 0, requests: 0 };
+    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpu: 0, cpuBy: {}, requests: 0 };
     chains.push(off.chain);
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
-    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpu: 0, requests: 0 };
+    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpu: 0, cpuBy: {}, requests: 0 };
     chains.push(on.chain);
     const sampled: Side = {
       name: 'on-10%',
       chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }),
       runs: [],
       cpu: 0,
+      cpuBy: {},
       requests: 0,
     };
     chains.push(sampled.chain);
@@ -103,6 +102,8 @@ async function main(): Promise<void> {
       `CPU per request (gateway+image+storage): off ${cpuOff.toFixed(2)} ms, on ${cpuOn.toFixed(2)} ms, 10 % ${cpuSampled.toFixed(2)} ms; ` +
         `ratio off/on ${(cpuOff / cpuOn).toFixed(3)}, off/10 % ${(cpuOff / cpuSampled).toFixed(3)}`,
     );
+    const by = (side: Side) => Object.entries(side.cpuBy).map(([name, ms]) => `${name} ${(ms / side.requests).toFixed(2)}`).join(', ');
+    for (const side of sides) console.log(`  CPU ms per request, tracing ${side.name}: ${by(side)}`);
   } finally {
     for (const c of chains) await c.stop();
     await jaeger?.stop();

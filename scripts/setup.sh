@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fresh-machine setup, idempotent (a second run takes a second or two):
-#  1. Debian packages the mesh needs (zookeeper, ffmpeg, java, maven, python venv): installed with apt-get when
+#  1. Debian packages the mesh needs (zookeeper, ffmpeg, jemalloc, java, maven, python venv): installed with apt-get when
 #     running as root and missing, otherwise printed.
 #  2. npm packages: `npm ci` when node_modules is absent or older than package-lock.json.
 #  3. Jaeger (Go, built once from the module proxy into ~/.cache/mediamesh): scripts/jaeger-build.sh.
@@ -17,6 +17,8 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 command -v go >/dev/null 2>&1 || need+=(golang)
+# jemalloc for the image service (services/runtime/allocator.ts preloads it when present).
+ls /usr/lib/*/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 >/dev/null 2>&1 || need+=(libjemalloc2)
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need[*]} with apt-get"

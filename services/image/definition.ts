@@ -4,6 +4,7 @@
  * client for object sources and watermark images.
  */
 import { sharp } from './sharp';
+import { allocatorInUse } from '../runtime/allocator';
 import { ImageServiceService } from '../../generated/mediamesh/image/v1/image';
 import type { ServiceDefinition } from '../runtime';
 import { imageSpecs } from './config';
@@ -23,7 +24,7 @@ export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
     log.info('sharp ready', {
       vipsThreads: sharp.concurrency(),
       libvips: sharp.versions.vips,
-      mallocArenaMax: process.env.MALLOC_ARENA_MAX ?? '(unset: set MALLOC_ARENA_MAX=2 to bound RSS with glibc)',
+      allocator: allocatorInUse(),
     });
     const readObject = createStorageReader();
     const queue = createJobQueue(config.concurrency, config.maxQueue);

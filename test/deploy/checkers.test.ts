@@ -131,6 +131,8 @@ describe('Dockerfile checker', () => {
     ['running as root', [['USER node', 'USER root']], /non-root USER \(found root\)/],
     ['no ffmpeg', [['ffmpeg tini', 'tini']], /does not apt-get install ffmpeg/],
     ['no MALLOC_ARENA_MAX', [['    MALLOC_ARENA_MAX=2 \\\n', '']], /must set MALLOC_ARENA_MAX=2/],
+    ['no jemalloc preload', [['    LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \\\n', '']], /must preload jemalloc/],
+    ['jemalloc preloaded but not installed', [['ffmpeg tini libjemalloc2', 'ffmpeg tini']], /does not apt-get install libjemalloc2/],
     ['dev dependencies kept', [[' && npm prune --omit=dev --no-audit --no-fund', '']], /build stage does not run npm prune --omit=dev/],
     ['a CMD naming no built file', [['CMD ["node", "dist/services/gateway/main.js"]', 'CMD ["node", "dist/services/gateway/server-main.js"]']], /dist\/services\/gateway\/server-main\.js has no source/],
     ['a COPY of something the build does not make', [['COPY --from=build /app/bin ./bin', 'COPY --from=build /app/binaries ./bin']], /COPY source \/app\/binaries does not exist/],

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createXdsBootstrap } from '../../mesh/client/bootstrap';
+import { allocatorEnv } from '../../services/runtime/allocator';
 import { freePort } from './ports';
 import { startService, type StartedService } from './process';
 import { startZooKeeper, type ZooKeeperServer } from './zookeeper';
@@ -115,6 +116,7 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
         echo: opts.echo,
         env: {
           ...env,
+          ...(service === 'image' ? allocatorEnv({ ...process.env, ...env }) : {}),
           MEDIAMESH_SERVICE_NAME: service,
           MEDIAMESH_INSTANCE_ID: spec.instanceId ?? `${service}-${counters[service]}`,
           ...(spec.version ? { MEDIAMESH_VERSION: spec.version } : {}),

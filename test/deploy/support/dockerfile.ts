@@ -1,7 +1,7 @@
 /**
  * dockerfile: a small Dockerfile reader (stages, instructions with continuations and exec/shell
  * forms) and the checks deploy/Dockerfile must pass: multi-stage build on node:20-bookworm-slim
- * (npm ci, build, prune), a runtime stage with ffmpeg, a non-root user, MALLOC_ARENA_MAX=2,
+ * (npm ci, build, prune), a runtime stage with ffmpeg, a non-root user, jemalloc preloaded, MALLOC_ARENA_MAX=2,
  * COPY sources that exist, and a CMD naming a built entry.
  */
 import * as fs from 'node:fs';
@@ -81,6 +81,9 @@ export function checkDockerfile(root: string, text: string, where = 'deploy/Dock
   const env = envOf(runtime);
   const arena = env.get('MALLOC_ARENA_MAX');
   if (!arena || !('literal' in arena) || arena.literal !== '2') errors.push(`${where}: runtime stage must set MALLOC_ARENA_MAX=2`);
+  const preload = env.get('LD_PRELOAD');
+  if (!preload || !('literal' in preload) || !/libjemalloc\.so\.2$/.test(preload.literal)) errors.push(`${where}: runtime stage must preload jemalloc (LD_PRELOAD=…/libjemalloc.so.2)`);
+  else if (!/apt-get install[^\n]*\blibjemalloc2\b/.test(runs(runtime))) errors.push(`${where}: runtime stage preloads jemalloc but does not apt-get install libjemalloc2`);
   for (const ins of runtime.instructions.filter((x) => x.op === 'COPY')) {
     const words = ins.args.split(/\s+/).filter((w) => !w.startsWith('--'));
     const fromStage = /--from=(\S+)/.exec(ins.args)?.[1];
