@@ -57,6 +57,17 @@ interface WindowStats {
   latencies: number[];
 }
 
+/** gatewayHeap reads the gateway's V8 heap used and total from its /metrics (undefined if it does not answer). */
+async function gatewayHeap(gw: string): Promise<{ used: number; total: number } | undefined> {
+  try {
+    const text = await (await fetch(`${gw}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return { used: value('nodejs_heap_size_used_bytes'), total: value('nodejs_heap_size_total_bytes') };
+  } catch {
+    return undefined;
+  }
+}
+
 /** main runs the soak; resolves with the exit code (1 when RSS grew ≥ 10 %). */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const args = parseArgv(argv);
@@ -81,9 +92,13 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     // RSS sampled every second, per window; growth compares the mean of the last window with
     // the mean of the second (the first still holds allocator and cache warm-up).
     const rss: number[][][] = Array.from({ length: windowCount }, () => []);
+    // The gateway's V8 heap (from its /metrics) beside its RSS: a leak climbs in heap used.
+    const heap: Array<Array<{ used: number; total: number }>> = Array.from({ length: windowCount }, () => []);
+    let tick = 0;
     const sampler = setInterval(() => {
       const w = Math.min(windowCount - 1, Math.floor((Date.now() - started) / windowMs));
       rss[w].push(procs.map(([, p]) => vmRssKb(p.pid) ?? 0));
+      if (tick++ % 5 === 0) void gatewayHeap(gw).then((h) => h && heap[w].push(h));
     }, 1000);
     const started = Date.now();
     const end = started + args.durationS * 1000;
@@ -125,7 +140,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
       const growth = from ? to / from - 1 : 0;
       worst = Math.max(worst, growth);
       out(`rss ${name.padEnd(10)} ${(from / 1024).toFixed(0)} MB (window 2 mean) → ${(to / 1024).toFixed(0)} MB (last window mean): ${(growth * 100).toFixed(1)} %`);
+      // The whole series tells a leak (a steady climb) from heap resizing (up and down).
+      out(`    by window (MB): ${rss.map((samples) => (meanOf(samples, j) / 1024).toFixed(0)).join(' ')}`);
     });
+    const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    const heapBy = (k: 'used' | 'total') => heap.map((xs) => (xs.length ? mb(xs.reduce((a, x) => a + x[k], 0) / xs.length) : '-')).join(' ');
+    out(`gateway V8 heap by window (MB): used ${heapBy('used')}; total ${heapBy('total')}`);
     const failed = windows.reduce((a, w) => a + w.failed, 0);
     out(`p99 drift: ${p99s[0].toFixed(1)} ms (first window) → ${p99s[p99s.length - 1].toFixed(1)} ms (last) = ×${(p99s[p99s.length - 1] / p99s[0]).toFixed(2)}`);
     out(`soak: ${windows.reduce((a, w) => a + w.sent, 0)} requests, ${failed} failed, ${dropped} not sent (512 in flight); worst RSS growth ${(worst * 100).toFixed(1)} % (target < 10 %)`);

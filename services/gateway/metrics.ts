@@ -1,8 +1,10 @@
 /**
  * createGatewayMetrics: the gateway's Prometheus metrics in a small text exposition
  * (imgproxy's list as the model): requests by route/method/status, a duration histogram
- * by route, requests in flight, bytes in and out, 429s from the limiter, and upstream
- * errors by gRPC code. Kept dependency-free so observability/ can later swap in OTel.
+ * by route, requests in flight, bytes in and out, 429s from the limiter, upstream errors
+ * by gRPC code, and the process's memory (RSS and V8 heap, prom-client's names: a steady
+ * climb of the heap used is a leak, RSS going up and down with it is the collector at work).
+ * Kept dependency-free so observability/ can later swap in OTel.
  */
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -74,6 +76,15 @@ export function createGatewayMetrics(): GatewayMetrics {
       for (const [k, v] of rejections) out.push(`mediamesh_gateway_rejected_total{${k}} ${v}`);
       family('mediamesh_gateway_upstream_errors_total', 'counter', 'Errors returned by mesh services, by gRPC code.');
       for (const [k, v] of upstreamErrors) out.push(`mediamesh_gateway_upstream_errors_total{${k}} ${v}`);
+      const mem = process.memoryUsage();
+      family('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.');
+      out.push(`process_resident_memory_bytes ${mem.rss}`);
+      family('nodejs_heap_size_total_bytes', 'gauge', 'V8 heap size in bytes.');
+      out.push(`nodejs_heap_size_total_bytes ${mem.heapTotal}`);
+      family('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap used in bytes.');
+      out.push(`nodejs_heap_size_used_bytes ${mem.heapUsed}`);
+      family('nodejs_external_memory_bytes', 'gauge', 'Memory of C++ objects bound to JavaScript objects (Buffers included).');
+      out.push(`nodejs_external_memory_bytes ${mem.external}`);
       return out.join('\n') + '\n';
     },
   };

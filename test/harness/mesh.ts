@@ -116,7 +116,7 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
         echo: opts.echo,
         env: {
           ...env,
-          ...(service === 'image' ? allocatorEnv({ ...process.env, ...env }) : {}),
+          ...allocatorEnv({ ...process.env, ...env }),
           MEDIAMESH_SERVICE_NAME: service,
           MEDIAMESH_INSTANCE_ID: spec.instanceId ?? `${service}-${counters[service]}`,
           ...(spec.version ? { MEDIAMESH_VERSION: spec.version } : {}),

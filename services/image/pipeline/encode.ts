@@ -31,9 +31,13 @@ function withEncoder(img: Sharp, format: OutputFormat, quality: number, ctx: Job
   }
 }
 
-/** encodeAt encodes the canvas at one quality (the canvas pipeline is cloned, so it can run again). */
+/**
+ * encodeAt encodes the canvas at one quality. With a size-limit the canvas pipeline is cloned, so it
+ * can run again at another quality; otherwise this is its only run (sharp's clone costs a copy of
+ * every option on the request's critical path).
+ */
 export async function encodeAt(ctx: JobContext, format: OutputFormat, quality: number): Promise<{ data: Buffer; info: OutputInfo }> {
-  let img = ctx.canvas!.img.clone();
+  let img = ctx.output.sizeLimit ? ctx.canvas!.img.clone() : ctx.canvas!.img;
   if (!keepsAlpha(format) && ctx.meta!.hasAlpha) img = img.flatten({ background: toSharpColour(ctx.output.background === 'transparent' ? 'white' : ctx.output.background) });
   img = img.toColourspace('srgb');
   if (ctx.output.density) img = img.withMetadata({ density: ctx.output.density });
