@@ -5,6 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { BucketVisibility, type StatObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
+import { retryUnavailable } from '../../mesh/client/retry-unavailable';
 import { MeshError, Status } from '../runtime';
 import type { GatewayContext } from './context';
 import { fullUrlOf } from './http-util';
@@ -18,7 +19,8 @@ export function cacheControlFor(ctx: GatewayContext, isPrivate: boolean): string
 /** statFor looks an object up and enforces the private-bucket signature. */
 export async function statFor(ctx: GatewayContext, req: FastifyRequest, bucket: string, key: string): Promise<StatObjectResponse> {
   const storage = ctx.upstreams.storage;
-  const stat = await unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs).catch(async (err: MeshError) => {
+  // StatObject is idempotent: a storage instance dying mid-call is retried on another one.
+  const stat = await retryUnavailable(() => unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs)).catch(async (err: MeshError) => {
     // A missing key in a private bucket must look like an existing one to unsigned callers.
     if (err.code === Status.NOT_FOUND && (await ctx.buckets.isPrivate(bucket).catch(() => false))) ctx.checker.verifySignedUrl(fullUrlOf(req));
     throw err;

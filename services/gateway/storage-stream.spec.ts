@@ -36,7 +36,32 @@ async function drain(body: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+/** resetBeforeHead: the first `resets` calls die with `code` before any message (an instance killed mid-call). */
+function resetBeforeHead(resets: number, code = grpc.status.UNAVAILABLE) {
+  const inner = fakeStorage(0);
+  let calls = 0;
+  const client = {
+    getObject(req: { range?: { offset: number; length: number } }) {
+      if (++calls > resets) return (inner.client as unknown as { getObject: typeof client.getObject }).getObject(req);
+      const call = Object.assign(new PassThrough({ objectMode: true }), { cancel: () => undefined });
+      setImmediate(() => call.destroy(Object.assign(new Error('read ECONNRESET'), { code, details: 'read ECONNRESET' })));
+      return call;
+    },
+  };
+  return { client: client as unknown as StorageServiceClient, calls: () => calls };
+}
+
 describe('readObject', () => {
+  it('opens again on UNAVAILABLE before the head (a storage instance killed mid-call), not on other codes', async () => {
+    const once = resetBeforeHead(1);
+    expect((await drain((await readObject(once.client, { bucket: 'b', key: 'k' })).body)).toString()).toBe(DATA.toString());
+    expect(once.calls()).toBe(2);
+    await expect(readObject(resetBeforeHead(3).client, { bucket: 'b', key: 'k' })).rejects.toThrow(/ECONNRESET/);
+    const notFound = resetBeforeHead(1, grpc.status.NOT_FOUND);
+    await expect(readObject(notFound.client, { bucket: 'b', key: 'k' })).rejects.toThrow(/ECONNRESET/);
+    expect(notFound.calls()).toBe(1);
+  });
+
   it('resumes a download cut by UNAVAILABLE after the head from the next byte', async () => {
     const { client, requests } = fakeStorage(2);
     const { body } = await readObject(client, { bucket: 'b', key: 'k', range: { offset: 2, length: 15 } });

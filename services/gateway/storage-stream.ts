@@ -10,6 +10,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Readable, Transform, pipeline } from 'node:stream';
 import type { ObjectHead, ObjectInfo, PutObjectHeader, PutObjectRequest, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
+import { retryUnavailable } from '../../mesh/client/retry-unavailable';
 import { MeshError } from '../runtime';
 import { GatewayError, payloadTooLarge } from './errors';
 
@@ -64,7 +65,9 @@ export async function readObject(
 ): Promise<{ head: ObjectHead; body: Readable }> {
   const open = (range?: { offset: number; length: number }) =>
     readHeadThenChunks<ObjectHead>(storage.getObject({ ...req, range }) as grpc.ClientReadableStream<{ part?: Part<ObjectHead> }>);
-  const first = await open(req.range);
+  // A storage instance dying before the head (connection reset mid-call) is not retried by
+  // grpc-js once the request has left; reads are idempotent, so open again on another one.
+  const first = await retryUnavailable(() => open(req.range));
   const offset = first.head.range?.offset ?? 0;
   const length = first.head.range?.length ?? first.head.info?.size ?? 0;
   async function* resumable(): AsyncGenerator<Buffer> {
