@@ -40,9 +40,10 @@ async function drain(body: NodeJS.ReadableStream): Promise<Buffer> {
 function resetBeforeHead(resets: number, code = grpc.status.UNAVAILABLE) {
   const inner = fakeStorage(0);
   let calls = 0;
-  const client = {
-    getObject(req: { range?: { offset: number; length: number } }) {
-      if (++calls > resets) return (inner.client as unknown as { getObject: typeof client.getObject }).getObject(req);
+  type GetObject = (req: { range?: { offset: number; length: number } }) => PassThrough;
+  const client: { getObject: GetObject } = {
+    getObject(req) {
+      if (++calls > resets) return (inner.client as unknown as { getObject: GetObject }).getObject(req);
       const call = Object.assign(new PassThrough({ objectMode: true }), { cancel: () => undefined });
       setImmediate(() => call.destroy(Object.assign(new Error('read ECONNRESET'), { code, details: 'read ECONNRESET' })));
       return call;

@@ -6,6 +6,10 @@
  * upstream call) → the work. Results carry an ETag derived from the source's etag and the
  * operation, so a repeat request with If-None-Match gets 304 without any processing.
  *
+ * Every operation is a pure function of the stored object, so a call cut by a dying instance
+ * (UNAVAILABLE, which grpc-js does not retry once the request has left) is made again: the
+ * mesh's retry policy covers refusals, this covers kills mid-call.
+ *
  * An image request without If-None-Match makes no StatObject of its own: the image service
  * reports the source's etag and bucket visibility with the result (one hop fewer per request),
  * and the signature is enforced on that authoritative answer before anything is sent.
@@ -23,6 +27,7 @@ import { badRequest } from '../errors';
 import { derivedEtag, fullUrlOf, ifNoneMatchHits, quoteEtag } from '../http-util';
 import { cacheControlFor, checkSignatureEarly, statFor } from '../object-access';
 import { readHeadThenChunks } from '../storage-stream';
+import { retryUnavailable } from '../../../mesh/client/retry-unavailable';
 import { unary } from '../upstreams';
 
 export interface OperationTarget {
@@ -74,7 +79,7 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
 
   if (parsed.family === 'image') {
     const image = ctx.upstreams.image;
-    const res = await unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout);
+    const res = await retryUnavailable(() => unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout));
     if (!stat) {
       // The image service's answer is authoritative for visibility; an older one without it costs a StatObject.
       const object = res.sourceObject ?? sourceObjectOf(await statFor(ctx, req, t.bucket, t.key));
@@ -87,17 +92,18 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
   const video = ctx.upstreams.video;
   switch (name) {
     case 'avinfo': {
-      const res = await unary(video, video.probe, { source }, timeout);
+      const res = await retryUnavailable(() => unary(video, video.probe, { source }, timeout));
       return reply.header('content-type', 'application/json; charset=utf-8').send(res.json);
     }
     case 'vframe': {
-      const res = await unary(video, video.snapshot, { source, fop: parsed.fop }, timeout);
+      const res = await retryUnavailable(() => unary(video, video.snapshot, { source, fop: parsed.fop }, timeout));
       return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
     }
     default: {
       // avthumb: streamed as ffmpeg produces it; the length is unknown up front.
-      const call = video.transcode({ source, fop: parsed.fop }, { deadline: Date.now() + timeout });
-      const { head, body } = await readHeadThenChunks<TranscodeHead>(call as grpc.ClientReadableStream<never>);
+      const { head, body } = await retryUnavailable(() =>
+        readHeadThenChunks<TranscodeHead>(video.transcode({ source, fop: parsed.fop }, { deadline: Date.now() + timeout }) as grpc.ClientReadableStream<never>),
+      );
       reply.header('content-type', head.contentType);
       if (req.method === 'HEAD') {
         body.destroy();
