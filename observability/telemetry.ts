@@ -1,6 +1,6 @@
 /**
  * startTelemetry assembles the OpenTelemetry Node SDK for one process from its TelemetryConfig:
- * gRPC + HTTP instrumentation, W3C trace context, a resource naming the instance, a batched OTLP
+ * gRPC instrumentation (the gateway's HTTP server spans come from http-server-spans.ts), W3C trace context, a resource naming the instance, a batched OTLP
  * http/protobuf exporter (never the gRPC one: it would load @grpc/grpc-js before the gRPC
  * instrumentation patches it) and, when asked, a Prometheus endpoint. Every SDK package is required
  * lazily, so a process with telemetry off loads none of them.
@@ -46,7 +46,6 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { W3CTraceContextPropagator, W3CBaggagePropagator, CompositePropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { settings } = config;
 
@@ -63,7 +62,6 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
     prometheus = new PrometheusExporter({ preventServerStart: true });
   }
 
-  let metricsPort = -1;
   const sdk = new NodeSDK({
     resource: defaultResource().merge(resourceFromAttributes(resourceAttributes(config))),
     // env + process detectors only: the host detector reads files asynchronously at every start.
@@ -74,13 +72,9 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
     metricReaders: prometheus ? [prometheus] : [],
     // Our logs go to stdout as JSON (services/runtime/log.ts); no OTLP log pipeline.
     logRecordProcessors: [],
-    instrumentations: [
-      new GrpcInstrumentation(),
-      new HttpInstrumentation({
-        // Scrapes of our own metrics endpoint are not traffic worth a trace.
-        ignoreIncomingRequestHook: (req) => metricsPort > 0 && req.socket?.localPort === metricsPort,
-      }),
-    ],
+    // gRPC only: the gateway makes its own HTTP server spans (observability/http-server-spans.ts),
+    // cheaper than patching every http server and client of every process.
+    instrumentations: [new GrpcInstrumentation()],
   });
   sdk.start();
 
@@ -91,7 +85,6 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
     ? (require('./metrics/prometheus-endpoint') as typeof import('./metrics/prometheus-endpoint'))
         .startPrometheusEndpoint(prometheus, settings.metricsHost, settings.metricsPort)
         .then((endpoint) => {
-          metricsPort = endpoint.port;
           log.info(`metrics at ${endpoint.url}`, { event: 'metrics', url: endpoint.url, port: endpoint.port });
           return endpoint;
         })

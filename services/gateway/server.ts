@@ -9,6 +9,8 @@
  */
 import * as http from 'node:http';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { setHttpRoute, traceHttpHandler } from '../../observability/http-server-spans';
+import { activeTelemetry } from '../../observability/start';
 import type { GatewayContext } from './context';
 import { badRequest, methodNotAllowed, notFound, uriTooLong } from './errors';
 import { httpStatusOf } from './http-status';
@@ -49,7 +51,8 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
           // Node checks the two timeouts above only this often (30 s by default).
           connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 2))),
         },
-        handler,
+        // With tracing on, every request runs inside its HTTP server span.
+        activeTelemetry()?.config.tracing ? traceHttpHandler(handler) : handler,
       );
       server.setTimeout(config.idleTimeoutMs);
       return server;
@@ -70,6 +73,7 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
+    setHttpRoute(req.raw, req.routeOptions.url);
     ctx.metrics.requestStarted();
     reply.raw.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
