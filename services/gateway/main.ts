@@ -4,6 +4,7 @@
  * runs the runtime's hooks (registration as mesh service `gateway`, telemetry) and on
  * SIGTERM/SIGINT fails /readyz, deregisters, closes gracefully and exits 0.
  */
+import './heap-for-size';
 import '../../observability/start';
 import { hookFactories, type InstanceInfo, type ServiceHooks } from '../runtime/hooks';
 import { ConfigError, createLogger, describeConfig, installCrashGuards, loadConfig, runtimeSpecs } from '../runtime';
