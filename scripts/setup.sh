@@ -18,7 +18,7 @@ command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 command -v go >/dev/null 2>&1 || need+=(golang)
 # jemalloc for the image service (services/runtime/allocator.ts preloads it when present).
-ls /usr/lib/*/libjemalloc.so.2 /usr/lib/libjemalloc.so.2 >/dev/null 2>&1 || need+=(libjemalloc2)
+compgen -G '/usr/lib*/libjemalloc.so.2' >/dev/null || compgen -G '/usr/lib/*/libjemalloc.so.2' >/dev/null || need+=(libjemalloc2)
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     say "installing ${need[*]} with apt-get"
