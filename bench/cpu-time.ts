@@ -12,10 +12,15 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
-/** cpuMeter snapshots named processes; perRequest(n) gives each one's CPU ms per request since. */
-export function cpuMeter(pids: Record<string, number>): { perRequest(requests: number): Record<string, number> } {
+/**
+ * cpuMeter snapshots named processes: spent() gives each one's CPU ms since, perRequest(n) the
+ * same divided by the requests served.
+ */
+export function cpuMeter(pids: Record<string, number>): { spent(): Record<string, number>; perRequest(requests: number): Record<string, number> } {
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const spent = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - before[name]!]));
   return {
-    perRequest: (requests) => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, (cpuMs(pid) - before[name]!) / Math.max(1, requests)])),
+    spent,
+    perRequest: (requests) => Object.fromEntries(Object.entries(spent()).map(([name, ms]) => [name, ms / Math.max(1, requests)])),
   };
 }

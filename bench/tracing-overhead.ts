@@ -27,14 +27,11 @@ const windows = Number(process.argv[3] ?? 3);
 const CONNECTIONS = 8;
 const PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
 
-
 interface Side {
   name: 'off' | 'on' | 'on-10%';
   chain: Chain;
   runs: AutocannonResult[];
-  /** CPU ms spent by gateway + image + storage, and requests served, over all windows. */
-  cpu: number;
-  /** The same CPU per process. */
+  /** CPU ms spent by each process (gateway, image, storage), and requests served, over all windows. */
   cpuBy: Record<string, number>;
   requests: number;
 }
@@ -42,10 +39,7 @@ interface Side {
 async function measure(side: Side): Promise<void> {
   const meter = cpuMeter({ gateway: side.chain.gateway.pid, image: side.chain.image.pid, storage: side.chain.storage.pid });
   const r = await autocannon({ url: `${side.chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
-  for (const [name, ms] of Object.entries(meter.perRequest(1))) {
-    side.cpu += ms;
-    side.cpuBy[name] = (side.cpuBy[name] ?? 0) + ms;
-  }
+  for (const [name, ms] of Object.entries(meter.spent())) side.cpuBy[name] = (side.cpuBy[name] ?? 0) + ms;
   side.requests += r.requests.total;
   if (r.non2xx || r.errors) throw new Error(`tracing ${side.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
   side.runs.push(r);
@@ -61,16 +55,15 @@ async function main(): Promise<void> {
   try {
     jaeger = await startJaeger();
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
-    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpu: 0, cpuBy: {}, requests: 0 };
+    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, requests: 0 };
     chains.push(off.chain);
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
-    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpu: 0, cpuBy: {}, requests: 0 };
+    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpuBy: {}, requests: 0 };
     chains.push(on.chain);
     const sampled: Side = {
       name: 'on-10%',
       chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }),
       runs: [],
-      cpu: 0,
       cpuBy: {},
       requests: 0,
     };
@@ -95,9 +88,10 @@ async function main(): Promise<void> {
     console.log(`tracing on, 10 % sampled: ${rpsSampled.toFixed(1)} req/s (p50 ${p50(sampled)} ms)`);
     console.log(`ratio on/off: ${(rpsOn / rpsOff).toFixed(3)} (target >= 0.95); 10 %-sampled/off: ${(rpsSampled / rpsOff).toFixed(3)}`);
     // Spans of the last window are still batched: the CPU figure for "on" slightly understates export.
-    const cpuOff = off.cpu / off.requests;
-    const cpuOn = on.cpu / on.requests;
-    const cpuSampled = sampled.cpu / sampled.requests;
+    const cpuPerRequest = (side: Side) => Object.values(side.cpuBy).reduce((a, b) => a + b, 0) / side.requests;
+    const cpuOff = cpuPerRequest(off);
+    const cpuOn = cpuPerRequest(on);
+    const cpuSampled = cpuPerRequest(sampled);
     console.log(
       `CPU per request (gateway+image+storage): off ${cpuOff.toFixed(2)} ms, on ${cpuOn.toFixed(2)} ms, 10 % ${cpuSampled.toFixed(2)} ms; ` +
         `ratio off/on ${(cpuOff / cpuOn).toFixed(3)}, off/10 % ${(cpuOff / cpuSampled).toFixed(3)}`,

@@ -1,9 +1,10 @@
 /**
  * startTelemetry assembles the OpenTelemetry Node SDK for one process from its TelemetryConfig:
- * gRPC instrumentation (the gateway's HTTP server spans come from http-server-spans.ts), W3C trace context, a resource naming the instance, a batched OTLP
- * http/protobuf exporter (never the gRPC one: it would load @grpc/grpc-js before the gRPC
- * instrumentation patches it) and, when asked, a Prometheus endpoint. Every SDK package is required
- * lazily, so a process with telemetry off loads none of them.
+ * gRPC instrumentation (the gateway's HTTP server spans come from http-server-spans.ts), W3C
+ * trace context, a resource naming the instance, a batched OTLP http/protobuf exporter (never the
+ * gRPC one: it would load @grpc/grpc-js before the gRPC instrumentation patches it) and, when asked,
+ * a Prometheus endpoint. Every SDK package is required lazily, so a process with telemetry off
+ * loads none of them.
  */
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from '../services/runtime/log';

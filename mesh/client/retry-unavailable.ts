@@ -1,13 +1,14 @@
 /**
- * retryUnavailable: run a whole streaming read again when it dies with UNAVAILABLE.
- * The mesh's retry policy (xDS, grpc-js) only retries a call before its response has
- * started; a storage instance killed halfway through a GetObject stream surfaces as
- * UNAVAILABLE to the reader. Reads are idempotent, so the reader starts over (another
- * instance answers) up to `attempts` times in all. Other errors, and aborts, pass through.
+ * retryUnavailable: make an idempotent call (a read, or an operation that is a pure function
+ * of stored bytes) again when it dies with UNAVAILABLE. The mesh's retry policy (xDS,
+ * grpc-js) covers calls refused before they start; an instance killed while the call is in
+ * flight (a GetObject halfway through its stream, a Process mid-work) surfaces as
+ * UNAVAILABLE to the caller, which starts over (another instance answers) up to `attempts`
+ * times in all. Other errors, and aborts, pass through.
  */
 import { status } from '@grpc/grpc-js';
 
-/** unavailableCode finds a gRPC code on an error or its cause chain. */
+/** codeOf finds a gRPC code on an error or its cause chain. */
 function codeOf(err: unknown): number | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.code === 'number') return e.code;

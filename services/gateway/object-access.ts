@@ -22,7 +22,7 @@ export async function statFor(ctx: GatewayContext, req: FastifyRequest, bucket: 
   // StatObject is idempotent: a storage instance dying mid-call is retried on another one.
   const stat = await retryUnavailable(() => unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs)).catch(async (err: MeshError) => {
     // A missing key in a private bucket must look like an existing one to unsigned callers.
-    if (err.code === Status.NOT_FOUND && (await ctx.buckets.isPrivate(bucket).catch(() => false))) ctx.checker.verifySignedUrl(fullUrlOf(req));
+    if (err.code === Status.NOT_FOUND) await checkSignatureEarly(ctx, req, bucket);
     throw err;
   });
   if (stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE) ctx.checker.verifySignedUrl(fullUrlOf(req));

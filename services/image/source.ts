@@ -7,14 +7,8 @@ import type { SourceObject } from '../../generated/mediamesh/image/v1/image';
 import { BucketVisibility, StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
 import { retryUnavailable } from '../../mesh/client/retry-unavailable';
-import { MeshError } from '../runtime';
+import { MeshError, Status } from '../runtime';
 import { badSource, inputTooLarge } from './errors';
-
-/** StoredObject is an object's bytes and what storage said about it. */
-export interface StoredObject {
-  readonly data: Buffer;
-  readonly object: SourceObject;
-}
 
 /** SourceBytes is a request's source: its bytes, and the storage object they came from (unset for inline bytes). */
 export interface SourceBytes {
@@ -22,21 +16,25 @@ export interface SourceBytes {
   readonly object?: SourceObject;
 }
 
+/** StoredObject is a storage object's bytes and what storage said about it. */
+export type StoredObject = Required<SourceBytes>;
+
 /** ObjectReader reads one storage object (bounded). */
 export type ObjectReader = (ref: ObjectRef, maxBytes: number, signal: AbortSignal) => Promise<StoredObject>;
 
-/** createStorageReader dials storage lazily (first use) through the mesh client. */
-export function createStorageReader(): ObjectReader & { close(): void } {
+/** createStorageReader dials storage lazily (first use) through the mesh client (tests pass their own dial). */
+export function createStorageReader(dial: () => StorageServiceClient = () => createMeshClient(StorageServiceClient, 'storage')): ObjectReader & { close(): void } {
   let client: StorageServiceClient | undefined;
   // A storage instance dying mid-stream: start over on another one (reads are idempotent).
   const read: ObjectReader = (ref, maxBytes, signal) => retryUnavailable(() => readOnce(ref, maxBytes, signal), signal);
   const readOnce: ObjectReader = (ref, maxBytes, signal) =>
     new Promise<StoredObject>((resolve, reject) => {
-      client ??= createMeshClient(StorageServiceClient, 'storage');
+      client ??= dial();
       const call = client.getObject({ bucket: ref.bucket, key: ref.key, range: undefined });
       const chunks: Buffer[] = [];
       let total = 0;
-      let object: SourceObject = { etag: '', size: 0, privateBucket: false };
+      // Set by the head message, which storage sends first: without it nothing says whose bytes these are.
+      let object: SourceObject | undefined;
       let failed = false;
       const fail = (err: unknown) => {
         if (failed) return;
@@ -56,6 +54,7 @@ export function createStorageReader(): ObjectReader & { close(): void } {
           return;
         }
         if (msg.part?.$case !== 'chunk') return;
+        if (!object) return fail(new MeshError(Status.INTERNAL, 'storage sent object bytes before the object head'));
         total += msg.part.value.length;
         if (total > maxBytes) return fail(inputTooLarge(total, maxBytes));
         chunks.push(Buffer.from(msg.part.value));
@@ -63,6 +62,7 @@ export function createStorageReader(): ObjectReader & { close(): void } {
       call.on('error', (err) => fail(MeshError.from(err)));
       call.on('end', () => {
         if (failed) return;
+        if (!object) return fail(new MeshError(Status.INTERNAL, 'storage ended the download without the object head'));
         signal.removeEventListener('abort', onAbort);
         resolve({ data: Buffer.concat(chunks, total), object });
       });

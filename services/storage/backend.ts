@@ -31,8 +31,9 @@ export interface ResolvedRange {
   readonly length: number;
 }
 
-/** ObjectReader is an opened object: its meta, the range served and the bytes. */
+/** ObjectReader is an opened object: its bucket, its meta, the range served and the bytes. */
 export interface ObjectReader {
+  readonly bucket: BucketSpec;
   readonly meta: ObjectMeta;
   readonly range: ResolvedRange;
   readonly body: Readable;

@@ -97,7 +97,7 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
 
   const openData = async (bucket: string, key: string) => {
     const file = layout.dataPath(bucket, key);
-    await getBucket(bucket);
+    const spec = await getBucket(bucket);
     try {
       const fh = await fsp.open(file, fsc.O_RDONLY | fsc.O_NOFOLLOW);
       const st = await fh.stat();
@@ -105,7 +105,7 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
         await fh.close();
         throw noSuchObject(bucket, key);
       }
-      return { fh, st, file };
+      return { fh, st, file, spec };
     } catch (err) {
       if (isCode(err, 'ENOENT', 'ENOTDIR', 'ELOOP', 'EISDIR')) throw noSuchObject(bucket, key);
       throw err;
@@ -194,7 +194,7 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
     },
 
     async openObject(bucket, key, range) {
-      const { fh, st, file } = await openData(bucket, key);
+      const { fh, st, file, spec } = await openData(bucket, key);
       try {
         const meta = await metaOf(bucket, key, st, file);
         const resolved = resolveRange(st.size, range);
@@ -203,7 +203,7 @@ export async function createDiskBackend(opts: DiskBackendOptions): Promise<Stora
           resolved.length === 0
             ? (await fh.close(), Readable.from([]))
             : fh.createReadStream({ start: resolved.offset, end: resolved.offset + resolved.length - 1, highWaterMark: READ_CHUNK, autoClose: true });
-        return { meta, range: resolved, body } satisfies ObjectReader;
+        return { bucket: spec, meta, range: resolved, body } satisfies ObjectReader;
       } catch (err) {
         await fh.close().catch(() => undefined);
         throw err;

@@ -64,7 +64,7 @@ export function createStorageHandlers(backend: StorageBackend, log: Logger): Sto
       (async () => {
         const reader = await backend.openObject(bucket, key, range && { offset: range.offset, length: range.length });
         call.on('cancelled', () => reader.body.destroy());
-        const { visibility } = toWireBucket(await backend.getBucket(bucket).catch((err) => (reader.body.destroy(), Promise.reject(err))));
+        const { visibility } = toWireBucket(reader.bucket);
         const head: GetObjectResponse = { part: { $case: 'head', value: { info: toObjectInfo(reader.meta), range: reader.range, visibility } } };
         if (aborted) return reader.body.destroy();
         if (!call.write(head)) await once(call, 'drain');

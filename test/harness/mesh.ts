@@ -105,7 +105,8 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
       MEDIAMESH_XDS_SERVER: `127.0.0.1:${xdsPort}`,
       MEDIAMESH_HOME: home,
       MEDIAMESH_ADMIN_TOKEN: adminToken,
-      MALLOC_ARENA_MAX: '2',
+      // jemalloc preloaded when installed, else MALLOC_ARENA_MAX=2 (services/runtime/allocator.ts).
+      ...allocatorEnv(),
       ...(jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl } : { OTEL_SDK_DISABLED: 'true' }),
       ...opts.env,
     };
@@ -116,7 +117,6 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
         echo: opts.echo,
         env: {
           ...env,
-          ...allocatorEnv({ ...process.env, ...env }),
           MEDIAMESH_SERVICE_NAME: service,
           MEDIAMESH_INSTANCE_ID: spec.instanceId ?? `${service}-${counters[service]}`,
           ...(spec.version ? { MEDIAMESH_VERSION: spec.version } : {}),

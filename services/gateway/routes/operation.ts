@@ -2,8 +2,8 @@
  * serveOperation: GET /{bucket}/{key}?<operation> routed by the operation's family
  * (fop/ is the one parser): image pipelines go to ImageService.Process, which fetches
  * the source from storage itself; avinfo/vframe/avthumb go to the video service. Order:
- * signature when the bucket is known private (401) → the operation (400, before any
- * upstream call) → the work. Results carry an ETag derived from the source's etag and the
+ * signature when the bucket is known private (401, from the cached bucket list) → the
+ * operation (400, before any call that does work) → the work. Results carry an ETag derived from the source's etag and the
  * operation, so a repeat request with If-None-Match gets 304 without any processing.
  *
  * Every operation is a pure function of the stored object, so a call cut by a dying instance
