@@ -34,12 +34,16 @@ interface Side {
   /** CPU ms spent by each process (gateway, image, storage), and requests served, over all windows. */
   cpuBy: Record<string, number>;
   requests: number;
+  /** CPU ms Jaeger spent during this side's windows (the backend shares these cores; not part of cpuBy). */
+  jaegerMs: number;
 }
 
-async function measure(side: Side): Promise<void> {
-  const meter = cpuMeter({ gateway: side.chain.gateway.pid, image: side.chain.image.pid, storage: side.chain.storage.pid });
+async function measure(side: Side, jaegerPid: number): Promise<void> {
+  const meter = cpuMeter({ gateway: side.chain.gateway.pid, image: side.chain.image.pid, storage: side.chain.storage.pid, jaeger: jaegerPid });
   const r = await autocannon({ url: `${side.chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
-  for (const [name, ms] of Object.entries(meter.spent())) side.cpuBy[name] = (side.cpuBy[name] ?? 0) + ms;
+  const { jaeger: jaegerMs = 0, ...spent } = meter.spent();
+  side.jaegerMs += jaegerMs;
+  for (const [name, ms] of Object.entries(spent)) side.cpuBy[name] = (side.cpuBy[name] ?? 0) + ms;
   side.requests += r.requests.total;
   if (r.non2xx || r.errors) throw new Error(`tracing ${side.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
   side.runs.push(r);
@@ -55,10 +59,10 @@ async function main(): Promise<void> {
   try {
     jaeger = await startJaeger();
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
-    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, requests: 0 };
+    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
     chains.push(off.chain);
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
-    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpuBy: {}, requests: 0 };
+    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
     chains.push(on.chain);
     const sampled: Side = {
       name: 'on-10%',
@@ -66,6 +70,7 @@ async function main(): Promise<void> {
       runs: [],
       cpuBy: {},
       requests: 0,
+      jaegerMs: 0,
     };
     chains.push(sampled.chain);
     const sides = [off, on, sampled];
@@ -77,7 +82,7 @@ async function main(): Promise<void> {
     console.log(`tracing overhead: ${PATH} via gateway → image → storage, ${CONNECTIONS} connections, ${windows}×${seconds} s per side, rotating`);
     for (let i = 0; i < windows; i++) {
       // Rotate which side goes first so none always gets the cooler machine.
-      for (let k = 0; k < sides.length; k++) await measure(sides[(i + k) % sides.length]!);
+      for (let k = 0; k < sides.length; k++) await measure(sides[(i + k) % sides.length]!, jaeger.pid);
     }
     const rpsOff = mean(off.runs.map((r) => r.requests.average));
     const rpsOn = mean(on.runs.map((r) => r.requests.average));
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
         `ratio off/on ${(cpuOff / cpuOn).toFixed(3)}, off/10 % ${(cpuOff / cpuSampled).toFixed(3)}`,
     );
     const by = (side: Side) => Object.entries(side.cpuBy).map(([name, ms]) => `${name} ${(ms / side.requests).toFixed(2)}`).join(', ');
-    for (const side of sides) console.log(`  CPU ms per request, tracing ${side.name}: ${by(side)}`);
+    for (const side of sides) console.log(`  CPU ms per request, tracing ${side.name}: ${by(side)}; Jaeger meanwhile ${(side.jaegerMs / side.requests).toFixed(2)}`);
   } finally {
     for (const c of chains) await c.stop();
     await jaeger?.stop();

@@ -1,8 +1,10 @@
 /**
  * telemetryHookFactory plugs telemetry into the shared service runtime (services/runtime/hooks.ts):
- * every served gRPC method gets its rate/errors/duration metrics through a server interceptor, and
- * onStopped (after the drain, so the last calls' spans have ended) flushes and shuts the SDK down.
+ * every served gRPC method gets its server span (grpc-spans.ts) and its rate/errors/duration
+ * metrics through server interceptors, and onStopped (after the drain, so the last calls' spans
+ * have ended) flushes and shuts the SDK down.
  */
+import type { ServerInterceptor } from '@grpc/grpc-js';
 import type { HookFactory, ServiceHooks } from '../services/runtime/hooks';
 import type { Telemetry } from './telemetry';
 
@@ -13,9 +15,13 @@ export function telemetryHookFactory(telemetry: Telemetry): HookFactory {
       name: 'telemetry',
       onStopped: () => telemetry.shutdown(),
     };
-    if (!telemetry.config.metrics) return hooks;
-    // Required here, not at the top: the runtime has loaded (and the SDK patched) @grpc/grpc-js by now.
-    const { createRpcServerMetricsInterceptor } = require('./metrics/rpc-server-metrics') as typeof import('./metrics/rpc-server-metrics');
-    return { ...hooks, serverInterceptors: [createRpcServerMetricsInterceptor(telemetry.meter('mediamesh/rpc'))] };
+    // Required here, not at the top: observability/start must not load @grpc/grpc-js (the runtime has by now).
+    const interceptors: ServerInterceptor[] = [];
+    if (telemetry.config.tracing) interceptors.push((require('./grpc-spans') as typeof import('./grpc-spans')).tracingServerInterceptor);
+    if (telemetry.config.metrics) {
+      const { createRpcServerMetricsInterceptor } = require('./metrics/rpc-server-metrics') as typeof import('./metrics/rpc-server-metrics');
+      interceptors.push(createRpcServerMetricsInterceptor(telemetry.meter('mediamesh/rpc')));
+    }
+    return interceptors.length ? { ...hooks, serverInterceptors: interceptors } : hooks;
   };
 }

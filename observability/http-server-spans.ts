@@ -2,14 +2,15 @@
  * The gateway's HTTP server span, without @opentelemetry/instrumentation-http: that package patches
  * every http server and client in the process and costs the gateway ~0.7 ms of CPU per request on
  * these machines (bench/tracing-overhead.ts); this wrapper does the part we use. It continues the
- * caller's W3C trace (`traceparent`), makes the span active while the request is handled (so the
- * gRPC client spans of the upstream calls are its children), names it after the route once routing
+ * caller's W3C trace (`traceparent`), binds the span to the request (request-trace.ts: routes pass
+ * req.raw to their upstream calls, whose client spans become its children), names it after the route once routing
  * knows it, and ends it when the response is done, with status ERROR only for 5xx (a 4xx is the
  * client's problem: OpenTelemetry HTTP semantic conventions). Only the path is recorded, never the
  * query (signed URLs carry tokens there).
  */
 import type * as http from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { bindTrace } from './request-trace';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -53,7 +54,10 @@ export function traceHttpHandler(handler: Handler): Handler {
     };
     res.once('finish', end);
     res.once('close', end);
-    context.with(trace.setSpan(parent, span), handler, undefined, req, res);
+    const ctx = trace.setSpan(parent, span);
+    // The handler's awaits lose the active context (sync-context.ts): the request carries it.
+    bindTrace(req, ctx);
+    context.with(ctx, handler, undefined, req, res);
   };
 }
 

@@ -2,7 +2,8 @@
  * observability: OpenTelemetry start-up, span helpers, metrics, trace ids in logs.
  * Entries import './start' (side effect) first; everything else imports from here.
  */
-export { spanHelpers, withSpan, setSpanAttributes, recordSpanError } from './spans';
+export { spanHelpers, withSpan, setSpanAttributes, setRequestAttributes, recordSpanError } from './spans';
+export { bindTrace, inTrace, traceOf, traceLogFields } from './request-trace';
 export type { SpanAttributes, SpanHelpers } from './spans';
 export { captureTraceContext, withStoredParent } from './trace-context';
 export { telemetrySpecs, loadTelemetryConfig } from './config';

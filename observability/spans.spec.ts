@@ -1,15 +1,16 @@
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { traceLogContext } from './log-context';
 import { createSampler } from './sampler';
-import { setSpanAttributes, spanHelpers, withSpan } from './spans';
+import { bindTrace, inTrace, traceLogFields } from './request-trace';
+import { setRequestAttributes, setSpanAttributes, spanHelpers, withSpan } from './spans';
+import { SyncContextManager } from './sync-context';
 
 // An in-memory SDK checks the helpers' own logic; test/observability proves export to a real Jaeger.
 const exporter = new InMemorySpanExporter();
 const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new AsyncLocalStorageContextManager();
+const contextManager = new SyncContextManager();
 
 beforeAll(() => {
   context.setGlobalContextManager(contextManager.enable());
@@ -23,12 +24,17 @@ afterAll(() => {
 beforeEach(() => exporter.reset());
 
 describe('withSpan', () => {
-  it('runs async work in an active child span with the given attributes, dropping undefined ones', async () => {
+  it('runs async work in a child span with the given attributes, dropping undefined ones', async () => {
     const { withSpan: imageSpan } = spanHelpers('image');
     const out = await imageSpan('image.resize', { 'image.width': 64, 'image.crop': undefined }, async (span) => {
-      await new Promise((r) => setTimeout(r, 5));
+      // Active in fn's synchronous part only (SyncContextManager): nested work started here is a child.
       expect(trace.getActiveSpan()).toBe(span);
-      await withSpan('inner', {}, () => setSpanAttributes({ 'image.output_bytes': 10 }));
+      const inner = withSpan('inner', {}, async (s) => {
+        await new Promise((r) => setTimeout(r, 5));
+        setSpanAttributes(s, { 'image.output_bytes': 10, 'image.none': undefined });
+      });
+      await inner;
+      expect(trace.getActiveSpan()).toBeUndefined();
       return 42;
     });
     expect(out).toBe(42);
@@ -54,6 +60,37 @@ describe('withSpan', () => {
     expect(withSpanSync('plan', {}, () => 'ok')).toBe('ok');
     expect(() => withSpanSync('plan', {}, () => { throw new Error('bad'); })).toThrow('bad');
     expect(exporter.getFinishedSpans().map((s) => s.status.code)).toEqual([SpanStatusCode.UNSET, SpanStatusCode.ERROR]);
+  });
+});
+
+describe('request handles (request-trace.ts)', () => {
+  it('carry a trace across awaits: child spans, calls, attributes and log fields find the request span by handle', async () => {
+    const handle = new AbortController().signal;
+    const { withSpan: videoSpan } = spanHelpers('video');
+    let serverId = '';
+    let seenInCall = '';
+    await withSpan('server', {}, async (server) => {
+      serverId = server.spanContext().spanId;
+      bindTrace(handle);
+      await new Promise((r) => setTimeout(r, 1));
+      expect(trace.getActiveSpan()).toBeUndefined();
+      await videoSpan('video.ffmpeg', {}, async () => undefined, handle);
+      setRequestAttributes(handle, { 'video.op': 'vframe' });
+      seenInCall = inTrace(handle, () => trace.getActiveSpan()?.spanContext().spanId ?? '');
+      expect(traceLogFields(handle)).toEqual({ trace_id: server.spanContext().traceId, span_id: serverId });
+    });
+    expect(seenInCall).toBe(serverId);
+    const [child, server] = exporter.getFinishedSpans();
+    expect(child!.parentSpanContext?.spanId).toBe(serverId);
+    expect(server!.attributes).toEqual({ 'video.op': 'vframe' });
+  });
+
+  it('an unbound handle falls back to the active context, and to nothing outside any span', async () => {
+    const handle = {};
+    expect(traceLogFields(handle)).toEqual({});
+    expect(inTrace(handle, () => 7)).toBe(7);
+    await withSpan('orphan', {}, async () => undefined, handle);
+    expect(exporter.getFinishedSpans()[0]!.parentSpanContext).toBeUndefined();
   });
 });
 

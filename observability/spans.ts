@@ -3,11 +3,15 @@
  * takes its own tracer, so Jaeger shows which code made a span (`otel.scope.name` mediamesh/image):
  *
  *   const { withSpan } = spanHelpers('image');
- *   const out = await withSpan('image.resize', { 'image.width': w, 'image.height': h }, () => img.resize(w, h).toBuffer());
+ *   const out = await withSpan('image.resize', { 'image.width': w }, (span) => img.resize(w, h).toBuffer(), signal);
  *
+ * The last argument is the request handle (request-trace.ts) whose span is the parent; without it
+ * the parent is the context active at the call. fn's synchronous part runs with the new span
+ * active; after an await, use the span fn receives (the active context does not follow awaits).
  * With tracing off the API hands out non-recording spans: the cost is a function call.
  */
-import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { traceOf } from './request-trace';
 
 /** SpanAttributes accepts undefined values and drops them, so callers can pass optional fields as they are. */
 export type SpanAttributes = Record<string, string | number | boolean | readonly string[] | readonly number[] | undefined>;
@@ -15,8 +19,8 @@ export type SpanAttributes = Record<string, string | number | boolean | readonly
 /** SpanHelpers are bound to one module's tracer. */
 export interface SpanHelpers {
   readonly tracer: Tracer;
-  /** withSpan runs fn inside a new active child span; a throw marks the span ERROR and is re-thrown. */
-  withSpan<T>(name: string, attrs: SpanAttributes, fn: (span: Span) => Promise<T> | T): Promise<T>;
+  /** withSpan runs fn in a new child span of `within`'s trace; a throw marks the span ERROR and is re-thrown. */
+  withSpan<T>(name: string, attrs: SpanAttributes, fn: (span: Span) => Promise<T> | T, within?: object): Promise<T>;
   /** withSpanSync is withSpan for synchronous work (parsing, planning). */
   withSpanSync<T>(name: string, attrs: SpanAttributes, fn: (span: Span) => T): T;
 }
@@ -54,7 +58,8 @@ export function spanHelpers(module: string): SpanHelpers {
   const tracer = trace.getTracer(`mediamesh/${module}`);
   return {
     tracer,
-    withSpan: (name, attrs, fn) => tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => endAfter(span, fn)),
+    withSpan: (name, attrs, fn, within) =>
+      tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, within ? traceOf(within) : context.active(), (span) => endAfter(span, fn)),
     withSpanSync: (name, attrs, fn) =>
       tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => {
         try {
@@ -74,7 +79,12 @@ const shared = spanHelpers('media');
 /** withSpan runs fn in a child span of tracer mediamesh/media (use spanHelpers(module) for your own). */
 export const withSpan = shared.withSpan;
 
-/** setSpanAttributes adds attributes to the active span (e.g. output bytes once encoded). */
-export function setSpanAttributes(attrs: SpanAttributes): void {
-  trace.getActiveSpan()?.setAttributes(cleanAttributes(attrs));
+/** setSpanAttributes adds attributes to a span (e.g. a step's output bytes once encoded); a no-op for undefined. */
+export function setSpanAttributes(span: Span | undefined, attrs: SpanAttributes): void {
+  span?.setAttributes(cleanAttributes(attrs));
+}
+
+/** setRequestAttributes adds attributes to the span of a request's trace (request-trace.ts). */
+export function setRequestAttributes(within: object, attrs: SpanAttributes): void {
+  setSpanAttributes(trace.getSpan(traceOf(within)), attrs);
 }

@@ -1,11 +1,13 @@
 /**
  * observability/start: the FIRST import of every process entry (`import '../../observability/start';`).
- * It starts the OpenTelemetry SDK before @grpc/grpc-js and http are loaded (require-in-the-middle
- * patches modules as they are required), installs the trace-id log context and the runtime hooks
- * (metrics interceptor, flush on shutdown). With no OTLP endpoint and no metrics port it does nothing
- * beyond reading the environment. A bad variable exits 2 naming it, like the runtime's own config.
- * Importing it twice is harmless: Node runs a module once.
+ * It starts the OpenTelemetry SDK, installs the trace-id log context, the runtime hooks (server
+ * span and metrics interceptors, flush on shutdown) and the mesh clients' span interceptor. It
+ * loads neither @grpc/grpc-js nor http itself. With no OTLP endpoint and no metrics port it does
+ * nothing beyond reading the environment. A bad variable exits 2 naming it, like the runtime's own
+ * config. Importing it twice is harmless: Node runs a module once.
  */
+import type { Interceptor } from '@grpc/grpc-js';
+import { addMeshClientInterceptor } from '../mesh/client/interceptors';
 import { ConfigError } from '../services/runtime/config';
 import { addHookFactory } from '../services/runtime/hooks';
 import { createLogger, setLogContextProvider } from '../services/runtime/log';
@@ -39,6 +41,11 @@ function start(config: TelemetryConfig): Telemetry | undefined {
   });
   setLogContextProvider(traceLogContext);
   addHookFactory(telemetryHookFactory(telemetry));
+  // Every mesh client's calls get a CLIENT span; grpc-spans (and grpc-js) load at the first call.
+  if (config.tracing) {
+    let traced: Interceptor | undefined;
+    addMeshClientInterceptor((options, next) => (traced ??= (require('./grpc-spans') as typeof import('./grpc-spans')).tracingClientInterceptor)(options, next));
+  }
   return telemetry;
 }
 

@@ -1,10 +1,10 @@
 /**
  * startTelemetry assembles the OpenTelemetry Node SDK for one process from its TelemetryConfig:
- * gRPC instrumentation (the gateway's HTTP server spans come from http-server-spans.ts), W3C
- * trace context, a resource naming the instance, a batched OTLP http/protobuf exporter (never the
- * gRPC one: it would load @grpc/grpc-js before the gRPC instrumentation patches it) and, when asked,
- * a Prometheus endpoint. Every SDK package is required lazily, so a process with telemetry off
- * loads none of them.
+ * W3C trace context, the synchronous context manager (sync-context.ts: no async_hooks), a resource
+ * naming the instance, a batched OTLP http/protobuf exporter and, when asked, a Prometheus endpoint.
+ * No auto-instrumentation: the spans of gRPC calls come from interceptors (grpc-spans.ts, installed
+ * by start.ts and the runtime hooks), the gateway's HTTP server span from http-server-spans.ts.
+ * Every SDK package is required lazily, so a process with telemetry off loads none of them.
  */
 import type { Meter } from '@opentelemetry/api';
 import type { Logger } from '../services/runtime/log';
@@ -39,14 +39,14 @@ export function resourceAttributes(config: TelemetryConfig): Record<string, stri
 }
 
 /**
- * startTelemetry starts the SDK synchronously (call it before anything requires @grpc/grpc-js or
- * http); only the metrics endpoint's listen completes later, through metricsEndpoint.
+ * startTelemetry starts the SDK synchronously; only the metrics endpoint's listen completes later,
+ * through metricsEndpoint.
  */
 export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry {
   const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
   const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
-  const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
+  const { SyncContextManager } = require('./sync-context') as typeof import('./sync-context');
   const { W3CTraceContextPropagator, W3CBaggagePropagator, CompositePropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { settings } = config;
 
@@ -73,9 +73,9 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
     metricReaders: prometheus ? [prometheus] : [],
     // Our logs go to stdout as JSON (services/runtime/log.ts); no OTLP log pipeline.
     logRecordProcessors: [],
-    // gRPC only: the gateway makes its own HTTP server spans (observability/http-server-spans.ts),
-    // cheaper than patching every http server and client of every process.
-    instrumentations: [new GrpcInstrumentation()],
+    contextManager: new SyncContextManager(),
+    // None: patching modules costs every call of every process; our interceptors make the spans we read.
+    instrumentations: [],
   });
   sdk.start();
 

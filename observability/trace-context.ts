@@ -6,22 +6,27 @@
  * also links to it (a link survives even where a backend drops late children).
  */
 import { context, propagation, trace, type Span } from '@opentelemetry/api';
+import { bindTrace, traceOf } from './request-trace';
 import { cleanAttributes, endAfter, type SpanAttributes } from './spans';
 
-/** captureTraceContext returns the active context as W3C carrier fields ({} when tracing is off). */
-export function captureTraceContext(): Record<string, string> {
+/** captureTraceContext returns a request's trace (the active one without a handle) as W3C carrier fields ({} when tracing is off). */
+export function captureTraceContext(within?: object): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagation.inject(context.active(), carrier);
+  propagation.inject(within ? traceOf(within) : context.active(), carrier);
   return carrier;
 }
 
-/** withStoredParent runs fn in a new span parented on (and linked to) a stored carrier. */
+/**
+ * withStoredParent runs fn in a new span parented on (and linked to) a stored carrier; when given,
+ * `bind` (the work's request handle) carries that span to everything the work does after an await.
+ */
 export function withStoredParent<T>(
   tracerName: string,
   name: string,
   carrier: Record<string, string> | undefined,
   attrs: SpanAttributes,
   fn: (span: Span) => Promise<T>,
+  bind?: object,
 ): Promise<T> {
   const parent = propagation.extract(context.active(), carrier ?? {});
   const parentSpan = trace.getSpanContext(parent);
@@ -30,6 +35,9 @@ export function withStoredParent<T>(
     name,
     { attributes: cleanAttributes(attrs), links: parentSpan ? [{ context: parentSpan, attributes: { 'link.kind': 'submitted-by' } }] : [] },
     parent,
-    (span) => endAfter(span, fn),
+    (span) => {
+      if (bind) bindTrace(bind);
+      return endAfter(span, fn);
+    },
   );
 }

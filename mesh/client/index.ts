@@ -10,9 +10,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { ensureProcessBootstrap } from './bootstrap';
+import { meshClientInterceptors } from './interceptors';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
 export type { BootstrapOptions } from './bootstrap';
+export { addMeshClientInterceptor } from './interceptors';
 
 export type MeshMode = 'proxyless' | 'envoy' | 'direct';
 
@@ -32,9 +34,11 @@ export function targetFor(service: string, opts: MeshClientOptions = {}): { targ
   const env = opts.env ?? process.env;
   const mode = opts.mode ?? ((env.MEDIAMESH_MESH_MODE as MeshMode | undefined) || 'proxyless');
   const maxBytes = 64 * 1024 * 1024;
+  const interceptors = meshClientInterceptors();
   const base: Partial<grpc.ClientOptions> = {
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
+    ...(interceptors.length ? { interceptors: [...interceptors] } : {}),
     ...opts.channelOptions,
   };
   switch (mode) {

@@ -4,18 +4,13 @@
  * {"event":"serving","port":<xds>,"statusPort":N} once both listen; SIGTERM/SIGINT stop it
  * gracefully with exit 0. A bad variable or policy file exits 2 with a message naming it.
  */
-import '../../observability/start';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import { activeTelemetry, shutdownTelemetry } from '../../observability/start';
+import { xdsPushSpans } from '../../observability/xds-push-spans';
 import { ConfigError, describeConfig, loadConfig } from '../../services/runtime/config';
 import { MeshError } from '../../services/runtime/errors';
 import { createLogger } from '../../services/runtime/log';
 import { controlPlaneSpecs } from './config';
 import { startControlPlaneServer } from './server';
-
-// Tracing starts before grpc-js loads, once observability/ exists (owned by another area).
-const otel = path.join(__dirname, '../../observability/start.js');
-if (fs.existsSync(otel)) require(otel);
 
 /** runControlPlaneMain runs the process until SIGTERM/SIGINT (then exits 0). */
 export async function runControlPlaneMain(): Promise<void> {
@@ -31,7 +26,8 @@ export async function runControlPlaneMain(): Promise<void> {
   log.info('configuration', describeConfig(controlPlaneSpecs, cfg));
   let running;
   try {
-    running = await startControlPlaneServer(cfg, { log });
+    // With tracing on, every push is a span ended by the node's ACK or NACK.
+    running = await startControlPlaneServer(cfg, { log, hooks: activeTelemetry()?.config.tracing ? xdsPushSpans() : undefined });
   } catch (err) {
     const msg = err instanceof MeshError ? err.publicMessage : (err as Error).message;
     process.stderr.write(`control-plane: ${msg}\n`);
@@ -43,13 +39,17 @@ export async function runControlPlaneMain(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    running!.stop().then(
-      () => process.exit(0),
-      (err) => {
-        log.error('stop failed', { error: String(err) });
-        process.exit(1);
-      },
-    );
+    running!
+      .stop()
+      // The last pushes' spans leave before the process does.
+      .then(() => shutdownTelemetry())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          log.error('stop failed', { error: String(err) });
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

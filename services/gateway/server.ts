@@ -10,6 +10,7 @@
 import * as http from 'node:http';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { setHttpRoute, traceHttpHandler } from '../../observability/http-server-spans';
+import { traceLogFields } from '../../observability/request-trace';
 import { activeTelemetry } from '../../observability/start';
 import type { GatewayContext } from './context';
 import { badRequest, methodNotAllowed, notFound, uriTooLong } from './errors';
@@ -90,7 +91,8 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
 
   app.setErrorHandler((err, req, reply) => {
     const status = httpStatusOf(err);
-    if (status >= 500) ctx.log.warn('request failed', { method: req.method, url: req.raw.url?.slice(0, 300), status, err: err instanceof Error ? err.message : String(err) });
+    if (status >= 500)
+      ctx.log.warn('request failed', { method: req.method, url: req.raw.url?.slice(0, 300), status, err: err instanceof Error ? err.message : String(err), ...traceLogFields(req.raw) });
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'number' && status >= 500) ctx.metrics.upstreamError('mesh', String(code));
     if (reply.sent || reply.raw.headersSent) return reply.raw.destroy();

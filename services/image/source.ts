@@ -7,6 +7,7 @@ import type { SourceObject } from '../../generated/mediamesh/image/v1/image';
 import { BucketVisibility, StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
 import { retryUnavailable } from '../../mesh/client/retry-unavailable';
+import { inTrace } from '../../observability/request-trace';
 import { MeshError, Status } from '../runtime';
 import { badSource, inputTooLarge } from './errors';
 
@@ -30,7 +31,9 @@ export function createStorageReader(dial: () => StorageServiceClient = () => cre
   const readOnce: ObjectReader = (ref, maxBytes, signal) =>
     new Promise<StoredObject>((resolve, reject) => {
       client ??= dial();
-      const call = client.getObject({ bucket: ref.bucket, key: ref.key, range: undefined });
+      const storage = client;
+      // The request's signal carries its trace: the GetObject client span is a child of its server span.
+      const call = inTrace(signal, () => storage.getObject({ bucket: ref.bucket, key: ref.key, range: undefined }));
       const chunks: Buffer[] = [];
       let total = 0;
       // Set by the head message, which storage sends first: without it nothing says whose bytes these are.

@@ -4,20 +4,26 @@
  * and wrappers that turn any thrown value into a gRPC status with a public message.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { bindTrace, traceLogFields } from '../../observability/request-trace';
 import { MeshError, type Logger } from '../runtime';
 import { cancelled } from './errors';
 
-/** callSignal aborts when the call is cancelled by the client or by the server's forced shutdown. */
+/**
+ * callSignal aborts when the call is cancelled by the client or by the server's forced shutdown.
+ * Made in the handler's synchronous part, where the call's server span is active: the signal
+ * carries that trace to every step and storage call of the request (request-trace.ts).
+ */
 export function callSignal(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): AbortSignal {
   const ctl = new AbortController();
   call.once('cancelled', () => ctl.abort(cancelled('the caller cancelled the call')));
+  bindTrace(ctl.signal);
   return ctl.signal;
 }
 
 /** toStatus logs unexpected errors and returns what grpc-js sends. */
-export function toStatus(log: Logger, method: string, err: unknown): Partial<grpc.ServiceError> {
+export function toStatus(log: Logger, method: string, err: unknown, signal?: AbortSignal): Partial<grpc.ServiceError> {
   const e = MeshError.from(err);
-  if (e.shouldReport) log.error(`${method} failed`, { method, code: e.code, err: e.message, cause: describeCause(e.cause) });
+  if (e.shouldReport) log.error(`${method} failed`, { method, code: e.code, err: e.message, cause: describeCause(e.cause), ...traceLogFields(signal) });
   else log.debug(`${method} refused`, { method, code: e.code, err: e.message });
   return e.toServiceError();
 }
@@ -25,13 +31,14 @@ export function toStatus(log: Logger, method: string, err: unknown): Partial<grp
 /** unary adapts an async function to a grpc-js unary handler. */
 export function unary<Req, Res>(log: Logger, method: string, fn: (req: Req, signal: AbortSignal) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const signal = callSignal(call);
     // Through a promise even for synchronous throws (validation), so every error becomes a status.
     Promise.resolve()
-      .then(() => fn(call.request, callSignal(call)))
+      .then(() => fn(call.request, signal))
       .then(
-      (res) => callback(null, res),
-      (err) => callback(toStatus(log, method, err) as grpc.ServiceError),
-    );
+        (res) => callback(null, res),
+        (err) => callback(toStatus(log, method, err, signal) as grpc.ServiceError),
+      );
   };
 }
 
@@ -42,12 +49,13 @@ export function streaming<Req, Res>(
   fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>, signal: AbortSignal) => Promise<void>,
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
+    const signal = callSignal(call);
     Promise.resolve()
-      .then(() => fn(call.request, call, callSignal(call)))
+      .then(() => fn(call.request, call, signal))
       .then(
         () => call.end(),
         // grpc-js turns an 'error' event on a server stream into the call's status.
-        (err) => call.emit('error', toStatus(log, method, err)),
+        (err) => call.emit('error', toStatus(log, method, err, signal)),
       );
   };
 }

@@ -341,3 +341,22 @@ export async function waitForTrace(uiUrl: string, traceId: string, opts: WaitFor
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * findSpans searches `/api/v3/traces?query.service_name=…` (the stable api_v3 search, with the
+ * time window it requires) for the spans one service sent since `since`; [] when none (404).
+ * For root spans no caller knows the trace id of, e.g. the control plane's pushes.
+ */
+export async function findSpans(uiUrl: string, service: string, since: Date): Promise<JaegerSpan[]> {
+  const q = new URLSearchParams({
+    'query.service_name': service,
+    'query.start_time_min': new Date(since.getTime() - 1000).toISOString(),
+    'query.start_time_max': new Date(Date.now() + 60_000).toISOString(),
+    'query.num_traces': '100',
+  });
+  const res = await fetch(`${uiUrl}/api/v3/traces?${q}`);
+  if (res.status === 404) return [];
+  const text = await res.text();
+  if (!res.ok) throw new Error(`GET /api/v3/traces?query.service_name=${service}: HTTP ${res.status}: ${text.slice(0, 500)}`);
+  return parseOtlpTraces(JSON.parse(text));
+}

@@ -1,7 +1,8 @@
 /**
  * observability/start in a bare Node process: with telemetry off it loads no OpenTelemetry SDK at
- * all (the near-zero cost promise); with tracing on it starts the SDK without loading @grpc/grpc-js
- * itself, so the gRPC instrumentation patches grpc-js when the service requires it.
+ * all (the near-zero cost promise); with tracing on it starts the SDK with the synchronous context
+ * manager (no async_hooks), loads no @grpc/grpc-js itself and patches no module (gRPC spans come
+ * from interceptors, observability/grpc-spans.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ interface Loaded {
   sdk: boolean;
   grpcBeforeApp: boolean;
   grpcPatched: boolean;
+  contextManager: string;
 }
 
 /** probe requires start.js, reports what got loaded, then requires grpc-js and checks it is patched. */
@@ -21,8 +23,10 @@ function probe(env: Record<string, string>): Loaded {
     const sdk = loaded.some((k) => k.includes('@opentelemetry/sdk-node'));
     const grpcBeforeApp = loaded.some((k) => k.includes('@grpc/grpc-js'));
     const grpc = require('@grpc/grpc-js');
-    const grpcPatched = Boolean(grpc.Server.prototype.register.__wrapped);
-    process.stdout.write(JSON.stringify({ sdk, grpcBeforeApp, grpcPatched }) + '\\n');
+    const grpcPatched = Boolean(grpc.Server.prototype.register.__wrapped || grpc.Client.prototype.makeUnaryRequest.__wrapped);
+    const manager = require('@opentelemetry/api').context._getContextManager();
+    const contextManager = manager.constructor.name;
+    process.stdout.write(JSON.stringify({ sdk, grpcBeforeApp, grpcPatched, contextManager }) + '\\n');
     process.exit(0);
   `;
   const res = spawnSync(process.execPath, ['-e', script], {
@@ -38,15 +42,15 @@ function probe(env: Record<string, string>): Loaded {
 
 describe('observability/start', () => {
   it('loads no SDK when no OTLP endpoint and no metrics port are set', () => {
-    expect(probe({})).toEqual({ sdk: false, grpcBeforeApp: false, grpcPatched: false });
+    expect(probe({})).toEqual({ sdk: false, grpcBeforeApp: false, grpcPatched: false, contextManager: 'NoopContextManager' });
   });
 
   it('loads no SDK when OTEL_SDK_DISABLED=true even with an endpoint', () => {
     expect(probe({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toMatchObject({ sdk: false, grpcPatched: false });
   });
 
-  it('starts the SDK before grpc-js is loaded and patches grpc-js when the app requires it', () => {
-    expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({ sdk: true, grpcBeforeApp: false, grpcPatched: true });
+  it('starts the SDK with the synchronous context manager, without loading or patching grpc-js', () => {
+    expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({ sdk: true, grpcBeforeApp: false, grpcPatched: false, contextManager: 'SyncContextManager' });
   });
 
   it('exits 2 naming a bad OTEL_TRACES_SAMPLER', () => {

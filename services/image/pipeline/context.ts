@@ -2,6 +2,7 @@
  * JobContext: everything the steps of one request share. Steps read the operations and
  * write the canvas and the output settings; the encode step turns them into bytes.
  */
+import type { Span } from '@opentelemetry/api';
 import { type Metadata } from '../sharp';
 import type { Gravity, ObjectRef } from '../../../generated/mediamesh/common/v1/common';
 import type { ImageFormat, ImageOperation, Quality } from '../../../generated/mediamesh/image/v1/operations';
@@ -49,6 +50,8 @@ export interface JobContext {
   gravity: Gravity;
   readonly output: OutputSettings;
   result?: JobResult;
+  /** The span of the traced step running now (run-pipeline), for attributes known only at its end. */
+  span?: Span;
 }
 
 /** Step is one stage of the pipeline; each starts with a guard clause. */

@@ -66,7 +66,7 @@ export const encode: Step = async (ctx) => {
   const format = resolveFormat(ctx.output.format, ctx.meta!.format, ctx.accept);
   const quality = qualityFor(ctx, format, size.width * size.height);
   const { data, info } = await encodeAt(ctx, format, quality);
-  setSpanAttributes({ 'image.format': format, 'image.quality': quality, 'image.width': size.width, 'image.height': size.height, 'image.frames': ctx.canvas.pages, 'image.bytes': data.length, 'image.materialisations': ctx.canvas.flushes });
+  setSpanAttributes(ctx.span, { 'image.format': format, 'image.quality': quality, 'image.width': size.width, 'image.height': size.height, 'image.frames': ctx.canvas.pages, 'image.bytes': data.length, 'image.materialisations': ctx.canvas.flushes });
   ctx.result = {
     data,
     contentType: CONTENT_TYPES[format],

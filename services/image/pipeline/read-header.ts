@@ -5,7 +5,7 @@
 import { sharp } from '../sharp';
 import { undecodableImage } from '../errors';
 import { checkSourceHeader } from '../limits';
-import { setSpanAttributes } from '../../../observability/spans';
+import { setRequestAttributes } from '../../../observability/spans';
 import type { Step } from './context';
 
 export const readHeader: Step = async (ctx) => {
@@ -15,6 +15,7 @@ export const readHeader: Step = async (ctx) => {
     .catch((err) => {
       throw undecodableImage('source', err);
     });
-  setSpanAttributes({ 'image.source.format': ctx.meta.format, 'image.source.width': ctx.meta.width, 'image.source.height': ctx.meta.height, 'image.source.bytes': ctx.input.length, 'image.source.frames': ctx.meta.pages });
+  // On the request's server span (ctx.signal carries it).
+  setRequestAttributes(ctx.signal, { 'image.source.format': ctx.meta.format, 'image.source.width': ctx.meta.width, 'image.source.height': ctx.meta.height, 'image.source.bytes': ctx.input.length, 'image.source.frames': ctx.meta.pages });
   checkSourceHeader(ctx.meta, ctx.config);
 };

@@ -53,7 +53,16 @@ export async function runPipeline(req: PipelineRequest, steps: readonly Step[] =
   try {
     for (const step of steps) {
       req.signal.throwIfAborted();
-      if (tracedSteps.has(step)) await withSpan(`image.${step.name}`, { 'image.input_bytes': ctx.input.length }, () => step(ctx));
+      if (tracedSteps.has(step))
+        await withSpan(
+          `image.${step.name}`,
+          { 'image.input_bytes': ctx.input.length },
+          async (span) => {
+            ctx.span = span;
+            await step(ctx);
+          },
+          req.signal,
+        ).finally(() => (ctx.span = undefined));
       else await step(ctx);
     }
     if (!ctx.result) throw new Error('pipeline produced no result');

@@ -37,12 +37,12 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
     }
   };
   return {
-    submitJob: unary(log, 'SubmitJob', zkSafe(async (req) => {
+    submitJob: unary(log, 'SubmitJob', zkSafe(async (req, signal) => {
       const s = need();
       const id = s.newId();
       const resolved = resolveJobSpec(req.spec, id);
       if (!resolved.ok) throw badJobSpec(resolved.errors);
-      await s.create(id, submitted(resolved.value.spec, captureTraceContext()));
+      await s.create(id, submitted(resolved.value.spec, captureTraceContext(signal)));
       log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case });
       onSubmitted();
       return { id };

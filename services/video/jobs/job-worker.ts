@@ -119,8 +119,13 @@ export function createJobWorker(o: JobWorkerOptions): JobWorker {
         // The work runs in a span parented on the submitting call's stored context: one trace from SubmitJob
         // to the ffmpeg runs, whichever instance (or attempt) does the work.
         const attrs = { 'job.id': id, 'job.attempt': attempt, 'job.worker': o.worker, 'job.work': spec?.work?.$case };
-        const outputs = await withStoredParent('video', 'video.job', submittedTraceContext(events), attrs, () =>
-          runJobWork(o.deps, { source: spec!.source!, work: spec!.work as ResolvedWork, output: spec!.output!, signal: ctl.signal, onProgress }),
+        const outputs = await withStoredParent(
+          'video',
+          'video.job',
+          submittedTraceContext(events),
+          attrs,
+          () => runJobWork(o.deps, { source: spec!.source!, work: spec!.work as ResolvedWork, output: spec!.output!, signal: ctl.signal, onProgress }),
+          ctl.signal,
         );
         await chain.catch(() => undefined);
         fence = await store.append(id, completed(outputs), fence);

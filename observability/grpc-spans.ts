@@ -1,0 +1,110 @@
+/**
+ * gRPC client and server spans, without @opentelemetry/instrumentation-grpc (which wraps every
+ * grpc-js client and server method and needs AsyncLocalStorage to find parents). Names, kinds and
+ * attributes follow the OpenTelemetry RPC conventions as that package used them:
+ * `grpc.<package.Service>/<Method>`, `rpc.system`, `rpc.service`, `rpc.method`,
+ * `rpc.grpc.status_code`; a non-OK status is ERROR with the status details as message.
+ *
+ *  - Client: a grpc-js interceptor on every mesh client (mesh/client adds it when tracing is on).
+ *    The parent is the context active when the call is made; the W3C `traceparent` goes out in
+ *    the call's metadata.
+ *  - Server: a grpc-js server interceptor (runtime hooks). It continues the caller's trace from the
+ *    metadata and runs the handler's synchronous part inside the server span, so a handler that
+ *    calls bindTrace(signal) there carries the span to everything it does later.
+ */
+import * as grpc from '@grpc/grpc-js';
+import {
+  context,
+  propagation,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Attributes,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
+
+const tracer = trace.getTracer('mediamesh/grpc');
+
+const metadataSetter: TextMapSetter<grpc.Metadata> = { set: (md, key, value) => md.set(key, value) };
+const metadataGetter: TextMapGetter<grpc.Metadata> = {
+  keys: (md) => Object.keys(md.getMap()),
+  get: (md, key) => {
+    const values = md.get(key);
+    return values.length ? String(values[0]) : undefined;
+  },
+};
+
+/** describePath names the span and method of a path "/pkg.Service/Method". */
+function describePath(path: string): { name: string; attributes: Attributes } {
+  const slash = path.lastIndexOf('/');
+  return {
+    name: `grpc.${path.slice(1)}`,
+    attributes: { 'rpc.system': 'grpc', 'rpc.service': path.slice(1, slash), 'rpc.method': path.slice(slash + 1) },
+  };
+}
+
+/** endWithStatus records the call's status on its span and ends it (once). */
+function endWithStatus(span: Span, code: grpc.status, details: string): void {
+  span.setAttribute('rpc.grpc.status_code', code);
+  if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details || grpc.status[code] });
+  span.end();
+}
+
+/** tracingClientInterceptor makes the CLIENT span of each call and sends its context along. */
+export const tracingClientInterceptor: grpc.Interceptor = (options, nextCall) => {
+  const parent = context.active();
+  const { name, attributes } = describePath(options.method_definition.path);
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+  const ctx = trace.setSpan(parent, span);
+  let ended = false;
+  return new grpc.InterceptingCall(nextCall(options), {
+    start(metadata, listener, next) {
+      propagation.inject(ctx, metadata, metadataSetter);
+      next(metadata, {
+        onReceiveStatus(status, nextStatus) {
+          if (!ended) {
+            ended = true;
+            endWithStatus(span, status.code, status.details);
+          }
+          nextStatus(status);
+        },
+      });
+    },
+  });
+};
+
+/** tracingServerInterceptor makes the SERVER span of each call, parented on the caller's traceparent. */
+export const tracingServerInterceptor: grpc.ServerInterceptor = (method, call) => {
+  let span: Span | undefined;
+  let ctx: Context = ROOT_CONTEXT;
+  const end = (code: grpc.status, details: string) => {
+    if (!span) return;
+    endWithStatus(span, code, details);
+    span = undefined;
+  };
+  return new grpc.ServerInterceptingCall(call, {
+    start(next) {
+      next({
+        onReceiveMetadata(metadata, nextMetadata) {
+          const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
+          const { name, attributes } = describePath(method.path);
+          span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+          ctx = trace.setSpan(parent, span);
+          nextMetadata(metadata);
+        },
+        // grpc-js calls the handler from these (unary and server-streaming: on half-close).
+        onReceiveMessage: (message, nextMessage) => context.with(ctx, nextMessage, undefined, message),
+        onReceiveHalfClose: (nextHalfClose) => context.with(ctx, nextHalfClose),
+        onCancel: () => end(grpc.status.CANCELLED, 'cancelled by the caller'),
+      });
+    },
+    sendStatus(status, next) {
+      end(status.code, status.details);
+      next(status);
+    },
+  });
+};
