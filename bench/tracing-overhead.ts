@@ -1,8 +1,8 @@
 /**
  * Tracing overhead: requests per second of `GET /demo/sample.jpg?imageView2/1/w/200/h/200` through the
- * real chain (gateway → image → storage) with tracing ON (every process exports to a real Jaeger,
- * default 5 s batching, parentbased_always_on) vs OFF (OTEL_SDK_DISABLED), side by side in one run,
- * plus a third chain sampling 10 % of traces (parentbased_traceidratio 0.1: the production lever).
+ * real chain (gateway → image → storage) with tracing ON (every process exports every span to a real
+ * Jaeger: parentbased_always_on, the spec's 5 s batch delay) vs OFF (OTEL_SDK_DISABLED), side by side
+ * in one run, plus a chain sampling 10 % of traces (parentbased_traceidratio 0.1: the production lever).
  * The chains run at once and are measured in rotating windows so machine noise hits all alike. Prints req/s, p50/p99 per side and the ratio on/off (target >= 0.95), plus
  * the CPU time each process spent per request (from /proc), which a busy shared machine skews less.
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 6] [windows per side, default 3]
@@ -61,18 +61,14 @@ async function main(): Promise<void> {
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
     const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
     chains.push(off.chain);
-    // Production-like batching (the harness default of 200 ms is for tests that read traces back).
-    const on: Side = { name: 'on', chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' }), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
-    chains.push(on.chain);
-    const sampled: Side = {
-      name: 'on-10%',
-      chain: await startChain(jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' }),
-      runs: [],
-      cpuBy: {},
-      requests: 0,
-      jaegerMs: 0,
+    const side = async (name: Side['name'], env: Record<string, string>): Promise<Side> => {
+      const s: Side = { name, chain: await startChain(jaeger, env), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
+      chains.push(s.chain);
+      return s;
     };
-    chains.push(sampled.chain);
+    // Production-like batching (the harness default of 200 ms is for tests that read traces back).
+    const on = await side('on', { OTEL_BSP_SCHEDULE_DELAY: '5000' });
+    const sampled = await side('on-10%', { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
     const sides = [off, on, sampled];
     for (const side of sides) {
       await side.chain.put('demo', 'sample.jpg', jpeg);
@@ -84,25 +80,18 @@ async function main(): Promise<void> {
       // Rotate which side goes first so none always gets the cooler machine.
       for (let k = 0; k < sides.length; k++) await measure(sides[(i + k) % sides.length]!, jaeger.pid);
     }
-    const rpsOff = mean(off.runs.map((r) => r.requests.average));
-    const rpsOn = mean(on.runs.map((r) => r.requests.average));
-    const rpsSampled = mean(sampled.runs.map((r) => r.requests.average));
+    const rps = (s: Side) => mean(s.runs.map((r) => r.requests.average));
     const p50 = (s: Side) => mean(s.runs.map((r) => r.latency.p50)).toFixed(1);
-    console.log(`tracing off: ${rpsOff.toFixed(1)} req/s (p50 ${p50(off)} ms)`);
-    console.log(`tracing on : ${rpsOn.toFixed(1)} req/s (p50 ${p50(on)} ms), spans exported to Jaeger ${jaeger.uiUrl}`);
-    console.log(`tracing on, 10 % sampled: ${rpsSampled.toFixed(1)} req/s (p50 ${p50(sampled)} ms)`);
-    console.log(`ratio on/off: ${(rpsOn / rpsOff).toFixed(3)} (target >= 0.95); 10 %-sampled/off: ${(rpsSampled / rpsOff).toFixed(3)}`);
-    // Spans of the last window are still batched: the CPU figure for "on" slightly understates export.
-    const cpuPerRequest = (side: Side) => Object.values(side.cpuBy).reduce((a, b) => a + b, 0) / side.requests;
-    const cpuOff = cpuPerRequest(off);
-    const cpuOn = cpuPerRequest(on);
-    const cpuSampled = cpuPerRequest(sampled);
-    console.log(
-      `CPU per request (gateway+image+storage): off ${cpuOff.toFixed(2)} ms, on ${cpuOn.toFixed(2)} ms, 10 % ${cpuSampled.toFixed(2)} ms; ` +
-        `ratio off/on ${(cpuOff / cpuOn).toFixed(3)}, off/10 % ${(cpuOff / cpuSampled).toFixed(3)}`,
-    );
-    const by = (side: Side) => Object.entries(side.cpuBy).map(([name, ms]) => `${name} ${(ms / side.requests).toFixed(2)}`).join(', ');
-    for (const side of sides) console.log(`  CPU ms per request, tracing ${side.name}: ${by(side)}; Jaeger meanwhile ${(side.jaegerMs / side.requests).toFixed(2)}`);
+    // Spans of the last window may still be batched: the CPU figures of the traced sides slightly understate export.
+    const cpu = (s: Side) => Object.values(s.cpuBy).reduce((a, b) => a + b, 0) / s.requests;
+    const label: Record<Side['name'], string> = { off: 'tracing off', on: 'tracing on', 'on-10%': 'on, 10 % sampled' };
+    for (const s of sides) {
+      const ratio = s === off ? '' : `  ratio ${(rps(s) / rps(off)).toFixed(3)}, CPU ratio ${(cpu(off) / cpu(s)).toFixed(3)}`;
+      console.log(`${label[s.name].padEnd(22)} ${rps(s).toFixed(1).padStart(6)} req/s (p50 ${p50(s)} ms), CPU ${cpu(s).toFixed(2)} ms/req${ratio}`);
+    }
+    console.log(`ratio on/off: ${(rps(on) / rps(off)).toFixed(3)} (target >= 0.95); spans in Jaeger ${jaeger.uiUrl}`);
+    const by = (s: Side) => Object.entries(s.cpuBy).map(([name, ms]) => `${name} ${(ms / s.requests).toFixed(2)}`).join(', ');
+    for (const s of sides) console.log(`  CPU ms per request, ${label[s.name]}: ${by(s)}; Jaeger meanwhile ${(s.jaegerMs / s.requests).toFixed(2)}`);
   } finally {
     for (const c of chains) await c.stop();
     await jaeger?.stop();

@@ -33,7 +33,7 @@ export const telemetrySpecs = {
   otlpTracesEndpoint: { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', doc: 'full OTLP/HTTP traces URL (overrides the base URL)', fallback: '', parse: url },
   otlpProtocol: {
     name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
-    doc: 'only http/protobuf: the gRPC exporter would load @grpc/grpc-js before it is instrumented',
+    doc: 'only http/protobuf (Jaeger :4318): the one exporter shipped and tested',
     fallback: 'http/protobuf',
     parse: oneOf('http/protobuf'),
   },
