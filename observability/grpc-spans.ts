@@ -38,13 +38,22 @@ const metadataGetter: TextMapGetter<grpc.Metadata> = {
   },
 };
 
-/** describePath names the span and method of a path "/pkg.Service/Method". */
-function describePath(path: string): { name: string; attributes: Attributes } {
-  const slash = path.lastIndexOf('/');
-  return {
-    name: `grpc.${path.slice(1)}`,
-    attributes: { 'rpc.system': 'grpc', 'rpc.service': path.slice(1, slash), 'rpc.method': path.slice(slash + 1) },
-  };
+interface MethodSpan {
+  readonly name: string;
+  readonly attributes: Attributes;
+}
+const methods = new Map<string, MethodSpan>();
+
+/** describePath names the span and method of a path "/pkg.Service/Method" (once per method: the SDK copies the attributes). */
+function describePath(path: string): MethodSpan {
+  let m = methods.get(path);
+  if (!m) {
+    const slash = path.lastIndexOf('/');
+    m = { name: `grpc.${path.slice(1)}`, attributes: { 'rpc.system': 'grpc', 'rpc.service': path.slice(1, slash), 'rpc.method': path.slice(slash + 1) } };
+    // Bounded: a server only sees the methods it serves (unknown ones never reach an interceptor), a client the ones it calls.
+    if (methods.size < 1000) methods.set(path, m);
+  }
+  return m;
 }
 
 /** endWithStatus records the call's status on its span and ends it (once). */

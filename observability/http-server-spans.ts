@@ -42,17 +42,14 @@ export function traceHttpHandler(handler: Handler): Handler {
       parent,
     );
     (req as Traced)[SPAN] = span;
-    let ended = false;
     const end = () => {
-      if (ended) return;
-      ended = true;
       const status = res.statusCode;
       span.setAttribute('http.response.status_code', status);
       if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
       if (!res.writableFinished) span.setAttribute('mediamesh.http.aborted', true);
       span.end();
     };
-    res.once('finish', end);
+    // 'close' comes last in every case (after 'finish' when the response completed).
     res.once('close', end);
     const ctx = trace.setSpan(parent, span);
     // The handler's awaits lose the active context (sync-context.ts): the request carries it.
