@@ -16,10 +16,11 @@ export const imageSpecs = {
   timeoutMs: { name: 'MEDIAMESH_IMAGE_TIMEOUT_MS', doc: 'time budget of one request (queue wait + fetch + processing)', fallback: 30_000, parse: int(100, 600_000) },
   concurrency: {
     name: 'MEDIAMESH_IMAGE_CONCURRENCY',
-    // A slot covers the source's download from storage too: at one per core the cores idle while bytes arrive
-    // (gateway-throughput on 2 cores: 0.53/0.50 of direct sharp at 2 slots, 0.61/0.58 at 4, 0.60/0.67 at 6).
-    doc: 'images in work at once, from fetching the source to encoding (the rest wait in a queue); default 2 per core',
-    fallback: 2 * availableParallelism(),
+    // A slot covers the source's download from storage too, so at one per core the cores idle while bytes arrive
+    // (gateway-throughput on 2 cores: 0.53/0.50 of direct sharp at 2 slots, 0.61/0.60 at 4, 0.60/0.67 at 6). Not the
+    // default yet: a 10-minute soak at 4 slots saw one image service's RSS swing 184–270 MB (+41 % window to window).
+    doc: 'images in work at once, from fetching the source to encoding (the rest wait in a queue); default 1 per core',
+    fallback: availableParallelism(),
     parse: int(1, 256),
   },
   maxQueue: { name: 'MEDIAMESH_IMAGE_MAX_QUEUE', doc: 'requests allowed to wait; more are refused with RESOURCE_EXHAUSTED', fallback: 256, parse: int(0, 100_000) },
