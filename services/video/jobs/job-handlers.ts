@@ -19,7 +19,13 @@ type JobMethods = Pick<VideoServiceServer, 'submitJob' | 'getJob' | 'watchJob' |
 const ID_RE = /^j[0-9a-z]{9}[0-9a-f]{8}$/;
 
 /** createJobHandlers serves the job methods over the store; without a store every method is FAILED_PRECONDITION. */
-export function createJobHandlers(store: JobStore | undefined, log: Logger, onSubmitted: () => void): JobMethods {
+export function createJobHandlers(
+  store: JobStore | undefined,
+  log: Logger,
+  onSubmitted: () => void,
+  /** Resolves once the job store's ZooKeeper session is connected (or gives up after a short wait). */
+  whenConnected: () => Promise<unknown> = async () => undefined,
+): JobMethods {
   const need = (): JobStore => {
     if (!store) throw jobsNeedZooKeeper();
     return store;
@@ -30,6 +36,9 @@ export function createJobHandlers(store: JobStore | undefined, log: Logger, onSu
   // A ZooKeeper failure is UNAVAILABLE (retryable), not an internal error.
   const zkSafe = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     try {
+      // A session still connecting (a fresh instance, a ZooKeeper failover) is worth a short wait: otherwise the
+      // first calls fail fast with UNAVAILABLE although ZooKeeper is up.
+      await whenConnected();
       return await fn(...args);
     } catch (err) {
       if (err instanceof ZkError) throw jobStoreUnavailable(err);

@@ -30,6 +30,9 @@ export interface JobSystem {
   stop(): Promise<void>;
 }
 
+/** CONNECT_WAIT_MS: how long a job call waits for a ZooKeeper session that is still connecting before UNAVAILABLE. */
+const CONNECT_WAIT_MS = 3000;
+
 /** createJobSystem starts the worker at once; submit/get/watch/cancel work as soon as ZooKeeper answers. */
 export function createJobSystem(o: JobSystemOptions | undefined, log: Logger): JobSystem {
   if (!o) return { handlers: createJobHandlers(undefined, log, () => {}), stop: async () => {} };
@@ -44,7 +47,7 @@ export function createJobSystem(o: JobSystemOptions | undefined, log: Logger): J
   worker.start();
   let stopping: Promise<void> | undefined;
   return {
-    handlers: createJobHandlers(store, log, () => worker.poke()),
+    handlers: createJobHandlers(store, log, () => worker.poke(), () => zk.waitConnected(CONNECT_WAIT_MS)),
     // Called on the shutdown signal and again by the service cleanup: once is enough.
     stop: () =>
       (stopping ??= (async () => {
