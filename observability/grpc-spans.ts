@@ -56,7 +56,7 @@ function describePath(path: string): MethodSpan {
   return m;
 }
 
-/** endWithStatus records the call's status on its span and ends it (once). */
+/** endWithStatus records the call's status on its span and ends it (callers make sure it runs once per span). */
 function endWithStatus(span: Span, code: grpc.status, details: string): void {
   span.setAttribute('rpc.grpc.status_code', code);
   if (code !== grpc.status.OK) span.setStatus({ code: SpanStatusCode.ERROR, message: details || grpc.status[code] });

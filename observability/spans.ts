@@ -10,7 +10,7 @@
  * active; after an await, use the span fn receives (the active context does not follow awaits).
  * With tracing off the API hands out non-recording spans: the cost is a function call.
  */
-import { context, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { traceOf } from './request-trace';
 
 /** SpanAttributes accepts undefined values and drops them, so callers can pass optional fields as they are. */
@@ -59,7 +59,7 @@ export function spanHelpers(module: string): SpanHelpers {
   return {
     tracer,
     withSpan: (name, attrs, fn, within) =>
-      tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, within ? traceOf(within) : context.active(), (span) => endAfter(span, fn)),
+      tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, traceOf(within), (span) => endAfter(span, fn)),
     withSpanSync: (name, attrs, fn) =>
       tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => {
         try {

@@ -12,7 +12,7 @@ import { cleanAttributes, endAfter, type SpanAttributes } from './spans';
 /** captureTraceContext returns a request's trace (the active one without a handle) as W3C carrier fields ({} when tracing is off). */
 export function captureTraceContext(within?: object): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagation.inject(within ? traceOf(within) : context.active(), carrier);
+  propagation.inject(traceOf(within), carrier);
   return carrier;
 }
 

@@ -14,7 +14,6 @@ import { meshClientInterceptors } from './interceptors';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
 export type { BootstrapOptions } from './bootstrap';
-export { addMeshClientInterceptor } from './interceptors';
 
 export type MeshMode = 'proxyless' | 'envoy' | 'direct';
 

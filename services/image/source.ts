@@ -30,8 +30,7 @@ export function createStorageReader(dial: () => StorageServiceClient = () => cre
   const read: ObjectReader = (ref, maxBytes, signal) => retryUnavailable(() => readOnce(ref, maxBytes, signal), signal);
   const readOnce: ObjectReader = (ref, maxBytes, signal) =>
     new Promise<StoredObject>((resolve, reject) => {
-      client ??= dial();
-      const storage = client;
+      const storage = (client ??= dial());
       // The request's signal carries its trace: the GetObject client span is a child of its server span.
       const call = inTrace(signal, () => storage.getObject({ bucket: ref.bucket, key: ref.key, range: undefined }));
       const chunks: Buffer[] = [];
