@@ -13,14 +13,50 @@ export function cpuMs(pid: number): number {
 }
 
 /**
+ * threadCpuMs splits a process's CPU ms so far by thread: `main` (the JavaScript thread) and
+ * `threads` (everything else: libuv's pool, where sharp runs its pipelines and fs works; libvips
+ * workers; V8's GC and compiler helpers). Tells JavaScript per request from native work per request.
+ */
+export function threadCpuMs(pid: number): { main: number; threads: number } {
+  let total = 0;
+  let main = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    total += ms;
+    if (tid === String(pid)) main = ms;
+  }
+  return { main, threads: total - main };
+}
+
+/**
  * cpuMeter snapshots named processes: spent() gives each one's CPU ms since, perRequest(n) the
  * same divided by the requests served.
  */
-export function cpuMeter(pids: Record<string, number>): { spent(): Record<string, number>; perRequest(requests: number): Record<string, number> } {
+export function cpuMeter(pids: Record<string, number>): {
+  spent(): Record<string, number>;
+  perRequest(requests: number): Record<string, number>;
+  /** Each process's CPU ms since, split as threadCpuMs does (ended threads' time is lost, so the sum may be lower). */
+  spentByThread(): Record<string, { main: number; threads: number }>;
+} {
   const before = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid)]));
+  const threadsBefore = Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, threadCpuMs(pid)]));
   const spent = () => Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuMs(pid) - before[name]!]));
   return {
     spent,
     perRequest: (requests) => Object.fromEntries(Object.entries(spent()).map(([name, ms]) => [name, ms / Math.max(1, requests)])),
+    spentByThread: () =>
+      Object.fromEntries(
+        Object.entries(pids).map(([name, pid]) => {
+          const now = threadCpuMs(pid);
+          return [name, { main: now.main - threadsBefore[name]!.main, threads: now.threads - threadsBefore[name]!.threads }];
+        }),
+      ),
   };
 }

@@ -111,16 +111,24 @@ async function main(): Promise<void> {
     rows.push('concurrency | path              |   req/s |  p50 ms |  p99 ms | non-2xx');
     const ratios: string[] = [];
     const cpuRows: string[] = [];
+    const fmtThreads = (m: Record<string, { main: number; threads: number }>, n: number) =>
+      Object.entries(m)
+        .filter(([k]) => k !== 'autocannon')
+        .map(([k, v]) => `${k} ${(v.main / n).toFixed(2)} / ${(v.threads / n).toFixed(2)}`)
+        .join(', ');
     const fmtCpu = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
     for (const c of [4, 16]) {
       const chainCpu = cpuMeter({ gateway: gateway.pid, image: image.pid, storage: storage.pid, autocannon: process.pid });
       const g = await run(viaGateway, c, seconds);
       const chainPerReq = chainCpu.perRequest(g.requests.total);
+      const chainThreads = chainCpu.spentByThread();
       const sharpCpu = cpuMeter({ 'sharp server': baselineProc.pid, autocannon: process.pid });
       const s = await run(viaSharp, c, seconds);
       const sharpPerReq = sharpCpu.perRequest(s.requests.total);
+      const sharpThreads = sharpCpu.spentByThread();
       const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
       cpuRows.push(`concurrency ${c}: CPU ms per request — chain ${sum(chainPerReq).toFixed(2)} (${fmtCpu(chainPerReq)}); sharp direct ${sum(sharpPerReq).toFixed(2)} (${fmtCpu(sharpPerReq)})`);
+      cpuRows.push(`  by thread, JavaScript main / other threads (sharp, fs, GC): chain ${fmtThreads(chainThreads, g.requests.total)}; sharp direct ${fmtThreads(sharpThreads, s.requests.total)}`);
       const d = await grpcLoop(imageClient, c, seconds);
       rows.push(`${String(c).padStart(11)} | gateway→image→st. | ${g.requests.average.toFixed(1).padStart(7)} | ${String(g.latency.p50).padStart(7)} | ${String(g.latency.p99).padStart(7)} | ${g.non2xx + g.errors}`);
       rows.push(`${String(c).padStart(11)} | sharp direct      | ${s.requests.average.toFixed(1).padStart(7)} | ${String(s.latency.p50).padStart(7)} | ${String(s.latency.p99).padStart(7)} | ${s.non2xx + s.errors}`);

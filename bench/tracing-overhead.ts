@@ -35,6 +35,9 @@ interface Side {
   runs: AutocannonResult[];
   /** CPU ms spent by each process (gateway, image, storage), and requests served, over all windows. */
   cpuBy: Record<string, number>;
+  /** The same split by thread: JavaScript main thread / all other threads (sharp, fs, GC helpers). */
+  mainBy: Record<string, number>;
+  threadsBy: Record<string, number>;
   requests: number;
   /** CPU ms Jaeger spent during this side's windows (the backend shares these cores; not part of cpuBy). */
   jaegerMs: number;
@@ -44,6 +47,11 @@ async function measure(side: Side, jaegerPid: number): Promise<void> {
   const meter = cpuMeter({ gateway: side.chain.gateway.pid, image: side.chain.image.pid, storage: side.chain.storage.pid, jaeger: jaegerPid });
   const r = await autocannon({ url: `${side.chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   const { jaeger: jaegerMs = 0, ...spent } = meter.spent();
+  const { jaeger: _j, ...byThread } = meter.spentByThread();
+  for (const [name, t] of Object.entries(byThread)) {
+    side.mainBy[name] = (side.mainBy[name] ?? 0) + t.main;
+    side.threadsBy[name] = (side.threadsBy[name] ?? 0) + t.threads;
+  }
   side.jaegerMs += jaegerMs;
   for (const [name, ms] of Object.entries(spent)) side.cpuBy[name] = (side.cpuBy[name] ?? 0) + ms;
   side.requests += r.requests.total;
@@ -61,10 +69,10 @@ async function main(): Promise<void> {
   try {
     jaeger = await startJaeger();
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
-    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
+    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 };
     chains.push(off.chain);
     const side = async (name: Side['name'], env: Record<string, string>): Promise<Side> => {
-      const s: Side = { name, chain: await startChain(jaeger, env), runs: [], cpuBy: {}, requests: 0, jaegerMs: 0 };
+      const s: Side = { name, chain: await startChain(jaeger, env), runs: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 };
       chains.push(s.chain);
       return s;
     };
@@ -94,6 +102,8 @@ async function main(): Promise<void> {
     console.log(`ratio on/off: ${(rps(on) / rps(off)).toFixed(3)} (target >= 0.95); spans in Jaeger ${jaeger.uiUrl}`);
     const by = (s: Side) => Object.entries(s.cpuBy).map(([name, ms]) => `${name} ${(ms / s.requests).toFixed(2)}`).join(', ');
     for (const s of sides) console.log(`  CPU ms per request, ${label[s.name]}: ${by(s)}; Jaeger meanwhile ${(s.jaegerMs / s.requests).toFixed(2)}`);
+    const split = (s: Side) => Object.keys(s.mainBy).map((name) => `${name} ${(s.mainBy[name]! / s.requests).toFixed(2)} / ${(s.threadsBy[name]! / s.requests).toFixed(2)}`).join(', ');
+    for (const s of sides) console.log(`  main thread / other threads, ${label[s.name]}: ${split(s)}`);
   } finally {
     for (const c of chains) await c.stop();
     await jaeger?.stop();

@@ -20,6 +20,32 @@ function metricsPort(raw: string): number {
   return int(0, 65535)(raw);
 }
 
+/**
+ * otlpHeaders parses OTEL_EXPORTER_OTLP_HEADERS: `key=value` pairs separated by commas, values
+ * percent-encoded (the OpenTelemetry spec's format), e.g. `authorization=Bearer%20abc`.
+ */
+export function otlpHeaders(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of raw.split(',')) {
+    if (!pair.trim()) continue;
+    const eq = pair.indexOf('=');
+    const key = pair.slice(0, eq).trim();
+    if (eq < 1 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) throw new Error(`expected key=value pairs separated by commas, got ${JSON.stringify(pair.trim().slice(0, 40))}`);
+    let value: string;
+    try {
+      value = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      throw new Error(`the value of ${key} is not percent-encoded`);
+    }
+    if (/[\r\n\0]/.test(value)) throw new Error(`the value of ${key} contains a line break`);
+    out[key.toLowerCase()] = value;
+  }
+  return out;
+}
+
+/** limit: a count or length limit; unset or empty means the fallback. */
+const limit = int(0, 1_000_000);
+
 /** telemetrySpecs lists every variable observability reads. */
 export const telemetrySpecs = {
   serviceName: {
@@ -37,6 +63,20 @@ export const telemetrySpecs = {
     fallback: 'http/protobuf',
     parse: oneOf('http/protobuf'),
   },
+  otlpHeaders: { name: 'OTEL_EXPORTER_OTLP_HEADERS', doc: 'extra headers on every export: k=v,k2=v2 (percent-encoded values)', fallback: {} as Record<string, string>, parse: otlpHeaders, secret: true },
+  otlpTimeout: { name: 'OTEL_EXPORTER_OTLP_TIMEOUT', doc: 'ms an export may take, retries included', fallback: 10_000, parse: int(1, 600_000) },
+  bspScheduleDelay: { name: 'OTEL_BSP_SCHEDULE_DELAY', doc: 'ms between span exports', fallback: 5000, parse: int(0, 3_600_000) },
+  bspMaxQueueSize: { name: 'OTEL_BSP_MAX_QUEUE_SIZE', doc: 'spans waiting for export at most (more are dropped and counted)', fallback: 2048, parse: int(1, 1_000_000) },
+  bspMaxExportBatchSize: { name: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', doc: 'spans per export at most', fallback: 512, parse: int(1, 1_000_000) },
+  attributeCountLimit: { name: 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', doc: 'attributes per span (and per event) at most', fallback: 128, parse: limit },
+  attributeValueLengthLimit: {
+    name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
+    doc: 'characters per string attribute value at most (unset = no limit)',
+    fallback: Infinity,
+    parse: limit,
+  },
+  eventCountLimit: { name: 'OTEL_SPAN_EVENT_COUNT_LIMIT', doc: 'events per span at most', fallback: 128, parse: limit },
+  linkCountLimit: { name: 'OTEL_SPAN_LINK_COUNT_LIMIT', doc: 'links per span at most', fallback: 128, parse: limit },
   sampler: { name: 'OTEL_TRACES_SAMPLER', doc: 'sampler (OpenTelemetry spec names)', fallback: 'parentbased_always_on' as SamplerName, parse: oneOf(...SAMPLERS) },
   samplerArg: { name: 'OTEL_TRACES_SAMPLER_ARG', doc: 'ratio for the traceidratio samplers', fallback: 1, parse: num(0, 1) },
   metricsPort: {

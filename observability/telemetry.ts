@@ -1,7 +1,8 @@
 /**
- * startTelemetry assembles the OpenTelemetry Node SDK for one process from its TelemetryConfig:
- * W3C trace context, the synchronous context manager (sync-context.ts: no async_hooks), a resource
- * naming the instance, a batched OTLP http/protobuf exporter and, when asked, a Prometheus endpoint.
+ * startTelemetry assembles OpenTelemetry for one process from its TelemetryConfig: W3C trace
+ * context, the synchronous context manager (sync-context.ts: no async_hooks), a resource naming the
+ * instance, our lean tracer with its batched OTLP http/protobuf exporter (tracer/) and, when asked,
+ * the SDK's metrics with a Prometheus endpoint.
  * No auto-instrumentation: the spans of gRPC calls come from interceptors (grpc-spans.ts, installed
  * by start.ts and the runtime hooks), the gateway's HTTP server span from http-server-spans.ts.
  * Every SDK package is required lazily, so a process with telemetry off loads none of them.
@@ -38,46 +39,64 @@ export function resourceAttributes(config: TelemetryConfig): Record<string, stri
   };
 }
 
+/** tracesUrl: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else the base endpoint + /v1/traces (the spec's rule). */
+function tracesUrl(settings: TelemetryConfig['settings']): string {
+  return settings.otlpTracesEndpoint || `${settings.otlpEndpoint.replace(/\/+$/, '')}/v1/traces`;
+}
+
 /**
- * startTelemetry starts the SDK synchronously; only the metrics endpoint's listen completes later,
- * through metricsEndpoint.
+ * startTelemetry starts tracing and metrics synchronously; only the metrics endpoint's listen
+ * completes later, through metricsEndpoint.
  */
 export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry {
   const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  const { NodeSDK } = require('@opentelemetry/sdk-node') as typeof import('@opentelemetry/sdk-node');
-  const { defaultResource, resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const resources = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { SyncContextManager } = require('./sync-context') as typeof import('./sync-context');
   const { W3CTraceContextPropagator, W3CBaggagePropagator, CompositePropagator } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { settings } = config;
 
-  let spanProcessor: import('@opentelemetry/sdk-trace-base').SpanProcessor | undefined;
+  // The SDK's defaults (telemetry.sdk.*), OTEL_RESOURCE_ATTRIBUTES and the process, then ours.
+  // No host detector: it reads files asynchronously at every start.
+  const resource = resources
+    .defaultResource()
+    .merge(resources.detectResources({ detectors: [resources.envDetector, resources.processDetector] }))
+    .merge(resources.resourceFromAttributes(resourceAttributes(config)));
+
+  api.context.setGlobalContextManager(new SyncContextManager());
+  api.propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+
+  let exporter: import('./tracer/span-exporter').BatchSpanExporter | undefined;
   if (config.tracing) {
-    const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-proto') as typeof import('@opentelemetry/exporter-trace-otlp-proto');
-    const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-    // The exporter reads OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT/HEADERS/TIMEOUT itself; the processor OTEL_BSP_*.
-    spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
-  }
-  let prometheus: import('@opentelemetry/exporter-prometheus').PrometheusExporter | undefined;
-  if (config.metrics) {
-    const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
-    prometheus = new PrometheusExporter({ preventServerStart: true });
+    const { BatchSpanExporter } = require('./tracer/span-exporter') as typeof import('./tracer/span-exporter');
+    const { LeanTracerProvider } = require('./tracer/lean-tracer') as typeof import('./tracer/lean-tracer');
+    exporter = new BatchSpanExporter({
+      url: tracesUrl(settings),
+      headers: settings.otlpHeaders,
+      timeoutMs: settings.otlpTimeout,
+      scheduleDelayMs: settings.bspScheduleDelay,
+      maxQueueSize: settings.bspMaxQueueSize,
+      maxExportBatchSize: Math.min(settings.bspMaxExportBatchSize, settings.bspMaxQueueSize),
+      resource: resource.attributes,
+      log,
+    });
+    const limits = {
+      attributeCountLimit: settings.attributeCountLimit,
+      attributeValueLengthLimit: settings.attributeValueLengthLimit,
+      eventCountLimit: settings.eventCountLimit,
+      linkCountLimit: settings.linkCountLimit,
+    };
+    api.trace.setGlobalTracerProvider(new LeanTracerProvider({ sampler: createSampler(settings.sampler, settings.samplerArg), limits, sink: exporter }));
   }
 
-  const sdk = new NodeSDK({
-    resource: defaultResource().merge(resourceFromAttributes(resourceAttributes(config))),
-    // env + process detectors only: the host detector reads files asynchronously at every start.
-    resourceDetectors: [require('@opentelemetry/resources').envDetector, require('@opentelemetry/resources').processDetector],
-    spanProcessors: spanProcessor ? [spanProcessor] : [],
-    sampler: createSampler(settings.sampler, settings.samplerArg),
-    textMapPropagator: new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
-    metricReaders: prometheus ? [prometheus] : [],
-    // Our logs go to stdout as JSON (services/runtime/log.ts); no OTLP log pipeline.
-    logRecordProcessors: [],
-    contextManager: new SyncContextManager(),
-    // None: patching modules costs every call of every process; our interceptors make the spans we read.
-    instrumentations: [],
-  });
-  sdk.start();
+  let prometheus: import('@opentelemetry/exporter-prometheus').PrometheusExporter | undefined;
+  let meterProvider: import('@opentelemetry/sdk-metrics').MeterProvider | undefined;
+  if (config.metrics) {
+    const { PrometheusExporter } = require('@opentelemetry/exporter-prometheus') as typeof import('@opentelemetry/exporter-prometheus');
+    const { MeterProvider } = require('@opentelemetry/sdk-metrics') as typeof import('@opentelemetry/sdk-metrics');
+    prometheus = new PrometheusExporter({ preventServerStart: true });
+    meterProvider = new MeterProvider({ resource, readers: [prometheus] });
+    api.metrics.setGlobalMeterProvider(meterProvider);
+  }
 
   const describe = { serviceName: otelServiceName(config.service), tracing: config.tracing ? settings.otlpTracesEndpoint || settings.otlpEndpoint : 'off' };
   const sampler = config.tracing ? `${settings.sampler}${settings.sampler.endsWith('traceidratio') ? `:${settings.samplerArg}` : ''}` : undefined;
@@ -97,11 +116,11 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
     metricsEndpoint,
     meter: (name) => api.metrics.getMeter(name),
     forceFlush: async () => {
-      await spanProcessor?.forceFlush();
+      await exporter?.forceFlush();
     },
     shutdown: () =>
       (stopped ??= (async () => {
-        await sdk.shutdown().catch((err: unknown) => log.warn('telemetry shutdown failed', { err: String(err) }));
+        await Promise.all([exporter?.shutdown(), meterProvider?.shutdown()]).catch((err: unknown) => log.warn('telemetry shutdown failed', { err: String(err) }));
         await (await metricsEndpoint.catch(() => undefined))?.close();
       })()),
   };

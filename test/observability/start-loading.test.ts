@@ -1,8 +1,8 @@
 /**
- * observability/start in a bare Node process: with telemetry off it loads no OpenTelemetry SDK at
- * all (the near-zero cost promise); with tracing on it starts the SDK with the synchronous context
- * manager (no async_hooks), loads no @grpc/grpc-js itself and patches no module (gRPC spans come
- * from interceptors, observability/grpc-spans.ts).
+ * observability/start in a bare Node process: with telemetry off it loads no OpenTelemetry SDK
+ * package and no tracer at all (the near-zero cost promise); with tracing on it installs the lean
+ * tracer (observability/tracer/) and the synchronous context manager (no async_hooks), loads no
+ * @grpc/grpc-js itself and patches no module (gRPC spans come from interceptors, observability/grpc-spans.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { distEntry, repoRoot } from '../../services/runtime/paths';
 
 interface Loaded {
   sdk: boolean;
+  tracerProvider: string;
   grpcBeforeApp: boolean;
   grpcPatched: boolean;
   contextManager: string;
@@ -20,13 +21,15 @@ function probe(env: Record<string, string>): Loaded {
   const script = `
     require(${JSON.stringify(distEntry('observability/start.ts'))});
     const loaded = Object.keys(require.cache);
-    const sdk = loaded.some((k) => k.includes('@opentelemetry/sdk-node'));
+    const sdk = loaded.some((k) => /@opentelemetry[\\/](sdk-|resources)|observability[\\/]tracer[\\/]/.test(k));
+    const provider = require('@opentelemetry/api').trace.getTracerProvider();
+    const tracerProvider = (provider.getDelegate ? provider.getDelegate() : provider).constructor.name;
     const grpcBeforeApp = loaded.some((k) => k.includes('@grpc/grpc-js'));
     const grpc = require('@grpc/grpc-js');
     const grpcPatched = Boolean(grpc.Server.prototype.register.__wrapped || grpc.Client.prototype.makeUnaryRequest.__wrapped);
     const manager = require('@opentelemetry/api').context._getContextManager();
     const contextManager = manager.constructor.name;
-    process.stdout.write(JSON.stringify({ sdk, grpcBeforeApp, grpcPatched, contextManager }) + '\\n');
+    process.stdout.write(JSON.stringify({ sdk, tracerProvider, grpcBeforeApp, grpcPatched, contextManager }) + '\\n');
     process.exit(0);
   `;
   const res = spawnSync(process.execPath, ['-e', script], {
@@ -42,15 +45,21 @@ function probe(env: Record<string, string>): Loaded {
 
 describe('observability/start', () => {
   it('loads no SDK when no OTLP endpoint and no metrics port are set', () => {
-    expect(probe({})).toEqual({ sdk: false, grpcBeforeApp: false, grpcPatched: false, contextManager: 'NoopContextManager' });
+    expect(probe({})).toEqual({ sdk: false, tracerProvider: 'NoopTracerProvider', grpcBeforeApp: false, grpcPatched: false, contextManager: 'NoopContextManager' });
   });
 
   it('loads no SDK when OTEL_SDK_DISABLED=true even with an endpoint', () => {
     expect(probe({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toMatchObject({ sdk: false, grpcPatched: false });
   });
 
-  it('starts the SDK with the synchronous context manager, without loading or patching grpc-js', () => {
-    expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({ sdk: true, grpcBeforeApp: false, grpcPatched: false, contextManager: 'SyncContextManager' });
+  it('installs the lean tracer with the synchronous context manager, without loading or patching grpc-js', () => {
+    expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({
+      sdk: true,
+      tracerProvider: 'LeanTracerProvider',
+      grpcBeforeApp: false,
+      grpcPatched: false,
+      contextManager: 'SyncContextManager',
+    });
   });
 
   it('exits 2 naming a bad OTEL_TRACES_SAMPLER', () => {

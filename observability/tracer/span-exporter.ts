@@ -1,0 +1,145 @@
+/**
+ * BatchSpanExporter: the span sink of the lean tracer. Sampled spans wait in a bounded queue (full =
+ * the newest are dropped and counted, like the SDK's BatchSpanProcessor) and leave in batches over
+ * OTLP/HTTP protobuf: every `scheduleDelayMs`, or at once when a batch is full. One POST at a time;
+ * a failed one (network error, 429, 502, 503, 504) is retried twice with backoff within the
+ * timeout, then its spans are dropped with a warning (at most one per 30 s). forceFlush sends
+ * everything queued; shutdown flushes and stops.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { TraceFlags, type Attributes } from '@opentelemetry/api';
+import type { Logger } from '../../services/runtime/log';
+import type { LeanSpan, SpanSink } from './lean-span';
+import { encodeTraceExport } from './otlp-encode';
+
+export interface BatchExporterOptions {
+  /** The full OTLP/HTTP traces URL (…/v1/traces). */
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+  readonly scheduleDelayMs: number;
+  readonly maxQueueSize: number;
+  readonly maxExportBatchSize: number;
+  /** The process's resource attributes, sent with every batch. */
+  readonly resource: Attributes;
+  readonly log: Logger;
+}
+
+const RETRYABLE = new Set([429, 502, 503, 504]);
+const RETRIES = 2;
+const WARN_EVERY_MS = 30_000;
+
+/** ExportError: a POST that failed, and whether trying again may help. */
+class ExportError extends Error {
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export class BatchSpanExporter implements SpanSink {
+  private queue: LeanSpan[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private sending: Promise<void> | undefined;
+  private stopped = false;
+  /** Spans given up on since the last warning. */
+  private dropped = 0;
+  private lastWarnMs = 0;
+  private readonly agent: http.Agent;
+  private readonly request: typeof http.request;
+
+  constructor(private readonly opts: BatchExporterOptions) {
+    const secure = opts.url.startsWith('https:');
+    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
+    this.request = secure ? https.request : http.request;
+  }
+
+  onEnd(span: LeanSpan): void {
+    if (this.stopped || !(span.spanContext().traceFlags & TraceFlags.SAMPLED)) return;
+    if (this.queue.length >= this.opts.maxQueueSize) return this.lost(1, 'the span queue is full (OTEL_BSP_MAX_QUEUE_SIZE)');
+    this.queue.push(span);
+    if (this.queue.length >= this.opts.maxExportBatchSize) this.sendAll();
+    else this.timer ??= setTimeout(() => this.sendAll(), this.opts.scheduleDelayMs).unref();
+  }
+
+  /** forceFlush resolves when every span queued so far has been sent (or given up on). */
+  async forceFlush(): Promise<void> {
+    while (this.queue.length || this.sending) await (this.sending ?? this.sendAll());
+  }
+
+  async shutdown(): Promise<void> {
+    await this.forceFlush();
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.agent.destroy();
+  }
+
+  /** sendAll starts sending the queue batch by batch (unless a send is running: it takes what is queued when done). */
+  private sendAll(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.sending ??= (async () => {
+      while (this.queue.length) {
+        const batch = this.queue.splice(0, this.opts.maxExportBatchSize);
+        await this.sendBatch(batch);
+      }
+    })().finally(() => (this.sending = undefined));
+    return this.sending;
+  }
+
+  private async sendBatch(batch: LeanSpan[]): Promise<void> {
+    let body: Buffer;
+    try {
+      body = encodeTraceExport(this.opts.resource, batch);
+    } catch (err) {
+      return this.lost(batch.length, `encoding failed: ${String(err)}`);
+    }
+    const deadline = Date.now() + this.opts.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.post(body, deadline - Date.now());
+        return;
+      } catch (err) {
+        const e = err as ExportError;
+        const backoffMs = 500 * 2 ** attempt;
+        if (!e.retryable || attempt >= RETRIES || Date.now() + backoffMs >= deadline) return this.lost(batch.length, e.message);
+        await new Promise((resolve) => setTimeout(resolve, backoffMs).unref());
+      }
+    }
+  }
+
+  private post(body: Buffer, timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const req = this.request(this.opts.url, {
+        method: 'POST',
+        agent: this.agent,
+        timeout: Math.max(1, timeoutMs),
+        headers: { ...this.opts.headers, 'content-type': 'application/x-protobuf', 'content-length': body.length },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          const code = res.statusCode ?? 0;
+          if (code >= 200 && code < 300) resolve();
+          else reject(new ExportError(`the collector answered HTTP ${code}`, RETRYABLE.has(code)));
+        });
+        res.on('error', (err) => reject(new ExportError(err.message, true)));
+      });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      req.on('error', (err) => reject(new ExportError(err.message, true)));
+      req.end(body);
+    });
+  }
+
+  private lost(spans: number, reason: string): void {
+    this.dropped += spans;
+    const now = Date.now();
+    if (now - this.lastWarnMs < WARN_EVERY_MS) return;
+    this.lastWarnMs = now;
+    this.opts.log.warn(`span export failed: ${reason}`, { event: 'span-export-failed', url: this.opts.url, dropped_spans: this.dropped });
+    this.dropped = 0;
+  }
+}
