@@ -9,25 +9,29 @@
  *   inTrace(signal, () => client.getObject(req));         // the client span's parent is the request's span
  *   withSpan('image.encode', attrs, fn, signal);          // so is this child span's
  *
- * With tracing off nothing is bound and every helper is a WeakMap miss.
+ * The context rides on the handle under a private symbol: a property store and load, where a
+ * WeakMap costs a hash insert per request plus ephemeron work in every garbage collection.
+ * With tracing off nothing is bound and every helper is a property miss.
  */
 import { context, isSpanContextValid, ROOT_CONTEXT, trace, type Context } from '@opentelemetry/api';
 
-const traces = new WeakMap<object, Context>();
+const TRACE = Symbol('mediamesh.trace');
+type Handle = { [TRACE]?: Context };
+const boundTo = (handle: object): Context | undefined => (handle as Handle)[TRACE];
 
 /** bindTrace keeps ctx (by default the active context) as the trace of a request handle. */
 export function bindTrace(handle: object, ctx: Context = context.active()): void {
-  if (ctx !== ROOT_CONTEXT) traces.set(handle, ctx);
+  if (ctx !== ROOT_CONTEXT) (handle as Handle)[TRACE] = ctx;
 }
 
 /** traceOf is the trace bound to a handle, else the active context. */
 export function traceOf(handle: object | undefined): Context {
-  return (handle && traces.get(handle)) || context.active();
+  return (handle && boundTo(handle)) || context.active();
 }
 
 /** inTrace runs fn (synchronously) with the handle's trace active: calls and spans made in fn join it. */
 export function inTrace<T>(handle: object | undefined, fn: () => T): T {
-  const ctx = handle && traces.get(handle);
+  const ctx = handle && boundTo(handle);
   return ctx ? context.with(ctx, fn) : fn();
 }
 

@@ -28,7 +28,10 @@ export interface SpanHelpers {
 /** cleanAttributes drops undefined values. */
 export function cleanAttributes(attrs: SpanAttributes): Attributes {
   const out: Attributes = {};
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) out[k] = v as Attributes[string];
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (v !== undefined) out[k] = v as Attributes[string];
+  }
   return out;
 }
 

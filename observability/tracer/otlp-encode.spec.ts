@@ -5,12 +5,11 @@
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
-import { decodeTraceExport } from '../../test/harness/otlp-decode';
+import { decodeTraceExport, referenceNanos } from '../../test/harness/otlp-decode';
 import { createSampler } from '../sampler';
 import type { LeanSpan } from './lean-span';
 import { LeanTracerProvider } from './lean-tracer';
 import { encodeTraceExport } from './otlp-encode';
-import { toUnixNanos } from './time';
 
 function spans() {
   const ended: LeanSpan[] = [];
@@ -25,7 +24,7 @@ describe('encodeTraceExport', () => {
     const parent = { traceId: '0af7651916cd43dd8448eb211c80319c', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED, isRemote: true };
     const server = provider.getTracer('mediamesh/grpc').startSpan(
       'grpc.mediamesh.image.v1.ImageService/Process',
-      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0, neg: -7, ratio: 0.25, ok: true, tags: ['a', 'b'], nums: [1, 2.5] } },
+      { kind: SpanKind.SERVER, attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0, neg: -7, ratio: 0.25, ok: true, tags: ['a', 'b'], nums: [1, 2.5], 'ключ': 'ñandú 🚀', edge: 'x'.repeat(127) } },
       trace.setSpanContext(ROOT_CONTEXT, parent),
     );
     const step = provider.getTracer('mediamesh/image', '0.1.0').startSpan('image.encode', {}, trace.setSpan(ROOT_CONTEXT, server));
@@ -50,13 +49,13 @@ describe('encodeTraceExport', () => {
       parentSpanId: parent.spanId,
       name: 'grpc.mediamesh.image.v1.ImageService/Process',
       kind: 2, // SPAN_KIND_SERVER
-      attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0, neg: -7, ratio: 0.25, ok: true, tags: ['a', 'b'], nums: [1, 2.5] },
+      attributes: { 'rpc.system': 'grpc', 'rpc.grpc.status_code': 0, neg: -7, ratio: 0.25, ok: true, tags: ['a', 'b'], nums: [1, 2.5], 'ключ': 'ñandú 🚀', edge: 'x'.repeat(127) },
       status: { code: 0, message: '' },
       flags: 0x301, // sampled, parent's remoteness known, remote
     });
     const lean = ended[1]!;
-    expect(srv!.startNs).toBe(toUnixNanos(lean.startMs));
-    expect(srv!.endNs).toBe(toUnixNanos(lean.endMs));
+    expect(srv!.startNs).toBe(referenceNanos(lean.startMs));
+    expect(srv!.endNs).toBe(referenceNanos(lean.endMs));
     expect(Math.abs(Number(srv!.startNs / 1_000_000n) - Date.now())).toBeLessThan(1000);
     expect(enc).toMatchObject({ traceId: parent.traceId, parentSpanId: server.spanContext().spanId, kind: 1, status: { code: 2, message: 'unsupported format' }, flags: 0x101 });
     expect(enc!.events).toHaveLength(1);

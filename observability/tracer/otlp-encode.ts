@@ -6,7 +6,7 @@
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { InstrumentationScope, LeanSpan } from './lean-span';
 import { ProtoWriter } from './proto-writer';
-import { toUnixNanos } from './time';
+import { unixNanoWords } from './time';
 
 // Span.flags: the W3C trace flags in the low byte, then "whether the parent is remote is known" and "it is".
 const FLAG_HAS_IS_REMOTE = 0x100;
@@ -64,13 +64,13 @@ function span(w: ProtoWriter, s: LeanSpan): void {
   if (s.parent) w.hexBytes(4, s.parent.spanId);
   w.string(5, s.name);
   w.uint(6, s.kind + 1); // the API's INTERNAL is 0, OTLP's SPAN_KIND_INTERNAL 1
-  w.fixed64(7, toUnixNanos(s.startMs));
-  w.fixed64(8, toUnixNanos(s.endMs));
+  w.fixed64(7, unixNanoWords(s.startMs));
+  w.fixed64(8, unixNanoWords(s.endMs));
   attributes(w, 9, s.attributes);
   if (s.droppedAttributes) w.uint(10, s.droppedAttributes);
   for (const e of s.events ?? []) {
     const event = w.begin(11);
-    w.fixed64(1, toUnixNanos(e.timeMs));
+    w.fixed64(1, unixNanoWords(e.timeMs));
     w.string(2, e.name);
     attributes(w, 3, e.attributes);
     if (e.droppedAttributes) w.uint(4, e.droppedAttributes);

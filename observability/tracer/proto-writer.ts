@@ -90,14 +90,32 @@ export class ProtoWriter {
     this.pos = this.buf.writeUInt32LE(n >>> 0, this.pos);
   }
 
-  fixed64(field: number, n: bigint): void {
+  /** fixed64 writes a 64-bit value given as its [low, high] 32-bit words. */
+  fixed64(field: number, [low, high]: readonly [number, number]): void {
     this.tag(field, Wire.Fixed64);
     this.ensure(8);
-    this.pos = this.buf.writeBigUInt64LE(n, this.pos);
+    this.pos = this.buf.writeUInt32LE(low, this.pos);
+    this.pos = this.buf.writeUInt32LE(high, this.pos);
   }
 
   string(field: number, s: string): void {
     this.tag(field, Wire.Len);
+    // Short ASCII strings (names, keys, most values) byte by byte: cheaper than two calls into C++.
+    if (s.length < 128) {
+      this.ensure(1 + s.length);
+      const start = this.pos;
+      let i = 0;
+      for (; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 127) break;
+        this.buf[start + 1 + i] = c;
+      }
+      if (i === s.length) {
+        this.buf[start] = i;
+        this.pos = start + 1 + i;
+        return;
+      }
+    }
     const bytes = Buffer.byteLength(s);
     this.varint(bytes);
     this.ensure(bytes);

@@ -38,6 +38,13 @@ export interface DecodedExport {
   scopes: { name: string; version: string; spans: DecodedSpan[] }[];
 }
 
+/** referenceNanos: epoch ms to OTLP nanoseconds in BigInt arithmetic (the encoder avoids BigInt). */
+export function referenceNanos(ms: number): bigint {
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.min(999_999_999, Math.round((ms - seconds * 1000) * 1e6));
+  return BigInt(seconds) * 1_000_000_000n + BigInt(nanos);
+}
+
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** fields calls each(field, wireType, reader) for every field of the message in bytes. */
