@@ -3,9 +3,16 @@
  * real chain (gateway → image → storage) with tracing ON (every process exports every span to a real
  * Jaeger: parentbased_always_on, the spec's 5 s batch delay) vs OFF (OTEL_SDK_DISABLED), side by side
  * in one run, plus a chain sampling 10 % of traces (parentbased_traceidratio 0.1: the production lever).
- * The chains run at once and are measured in rotating windows so machine noise hits all alike. Prints req/s, p50/p99 per side and the ratio on/off (target >= 0.95), plus
- * the CPU time each process spent per request (from /proc), which a busy shared machine skews less.
- * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [windows per side, default 15]
+ How it fights this machine's noise (an off/off run of the same code is the check: it must read ~1.0):
+ *  - Each side runs on several chains (3 by default), used in turn. Two processes doing the same
+ *    work differ by up to ~6 % for reasons of their own (JIT decisions, memory layout): one off/off
+ *    run with a chain per side read 1.059, its CPU per request 7.8 % apart.
+ *  - Every chain is warmed up at full load (10 s): a fresh chain serves half its steady rate at first.
+ *  - Short windows in mirrored rounds (off, on, 10 %, 10 %, on, off): the machine's speed drifts by
+ *    ±15 % over tens of seconds, and a mirrored round cancels a drift that is linear over the round.
+ * Prints req/s and p50 per side, the ratio on/off of the means (target >= 0.95), req/s per chain, and
+ * the CPU time each process spent per request (from /proc), split main thread / other threads.
+ * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [rounds, default 9] [chains per side, default 3]
  */
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
@@ -22,17 +29,19 @@ interface AutocannonResult {
   errors: number;
 }
 
-// Many short windows, rotating: this machine's speed drifts by ±10 % over tens of seconds, and short
-// interleaved windows spread that drift over every side alike (3 × 6 s windows read 0.86–0.96 for the same code).
 const seconds = Number(process.argv[2] ?? 3);
-const windows = Number(process.argv[3] ?? 15);
+const rounds = Number(process.argv[3] ?? 9);
+const chainsPerSide = Number(process.argv[4] ?? 3);
+const WARM_UP_S = 10;
 const CONNECTIONS = 8;
 const PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
 
 interface Side {
   name: 'off' | 'on' | 'on-10%';
-  chain: Chain;
+  chains: Chain[];
   runs: AutocannonResult[];
+  /** req/s of each window, by chain. */
+  byChain: number[][];
   /** CPU ms spent by each process (gateway, image, storage), and requests served, over all windows. */
   cpuBy: Record<string, number>;
   /** The same split by thread: JavaScript main thread / all other threads (sharp, fs, GC helpers). */
@@ -44,8 +53,10 @@ interface Side {
 }
 
 async function measure(side: Side, jaegerPid: number): Promise<void> {
-  const meter = cpuMeter({ gateway: side.chain.gateway.pid, image: side.chain.image.pid, storage: side.chain.storage.pid, jaeger: jaegerPid });
-  const r = await autocannon({ url: `${side.chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+  const which = side.runs.length % side.chains.length;
+  const chain = side.chains[which]!;
+  const meter = cpuMeter({ gateway: chain.gateway.pid, image: chain.image.pid, storage: chain.storage.pid, jaeger: jaegerPid });
+  const r = await autocannon({ url: `${chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   const { jaeger: jaegerMs = 0, ...spent } = meter.spent();
   const { jaeger: _j, ...byThread } = meter.spentByThread();
   for (const [name, t] of Object.entries(byThread)) {
@@ -57,7 +68,8 @@ async function measure(side: Side, jaegerPid: number): Promise<void> {
   side.requests += r.requests.total;
   if (r.non2xx || r.errors) throw new Error(`tracing ${side.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
   side.runs.push(r);
-  process.stdout.write(`  window tracing ${side.name.padEnd(6)} ${r.requests.average.toFixed(1).padStart(7)} req/s  p50 ${r.latency.p50} ms  p99 ${r.latency.p99} ms\n`);
+  (side.byChain[which] ??= []).push(r.requests.average);
+  process.stdout.write(`  window tracing ${side.name.padEnd(6)} chain ${which + 1} ${r.requests.average.toFixed(1).padStart(7)} req/s  p50 ${r.latency.p50} ms\n`);
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -69,27 +81,29 @@ async function main(): Promise<void> {
   try {
     jaeger = await startJaeger();
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
-    const off: Side = { name: 'off', chain: await startChain(undefined), runs: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 };
-    chains.push(off.chain);
-    const side = async (name: Side['name'], env: Record<string, string>): Promise<Side> => {
-      const s: Side = { name, chain: await startChain(jaeger, env), runs: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 };
-      chains.push(s.chain);
+    const side = async (name: Side['name'], traced: JaegerServer | undefined, env: Record<string, string> = {}): Promise<Side> => {
+      const s: Side = { name, chains: [], runs: [], byChain: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 };
+      for (let i = 0; i < chainsPerSide; i++) {
+        const chain = await startChain(traced, env);
+        chains.push(chain);
+        s.chains.push(chain);
+      }
       return s;
     };
+    const off = await side('off', undefined);
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
-    const on = await side('on', { OTEL_BSP_SCHEDULE_DELAY: '5000' });
-    const sampled = await side('on-10%', { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
+    const on = await side('on', jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' });
+    const sampled = await side('on-10%', jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
     const sides = [off, on, sampled];
-    for (const side of sides) {
-      await side.chain.put('demo', 'sample.jpg', jpeg);
-      // Warm up: JIT, sharp's first decode, connections.
-      await autocannon({ url: `${side.chain.base}${PATH}`, connections: CONNECTIONS, amount: 200 });
+    for (const chain of chains) {
+      await chain.put('demo', 'sample.jpg', jpeg);
+      // Warm up at full load: JIT, sharp's first decodes, the allocator, V8's heap sizing.
+      await autocannon({ url: `${chain.base}${PATH}`, connections: CONNECTIONS, duration: WARM_UP_S });
     }
-    console.log(`tracing overhead: ${PATH} via gateway → image → storage, ${CONNECTIONS} connections, ${windows}×${seconds} s per side, rotating`);
-    for (let i = 0; i < windows; i++) {
-      // Rotate which side goes first so none always gets the cooler machine.
-      for (let k = 0; k < sides.length; k++) await measure(sides[(i + k) % sides.length]!, jaeger.pid);
-    }
+    console.log(
+      `tracing overhead: ${PATH} via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,
+    );
+    for (let i = 0; i < rounds; i++) for (const side of [...sides, ...[...sides].reverse()]) await measure(side, jaeger.pid);
     const rps = (s: Side) => mean(s.runs.map((r) => r.requests.average));
     const p50 = (s: Side) => mean(s.runs.map((r) => r.latency.p50)).toFixed(1);
     // Spans of the last window may still be batched: the CPU figures of the traced sides slightly understate export.
@@ -100,6 +114,7 @@ async function main(): Promise<void> {
       console.log(`${label[s.name].padEnd(22)} ${rps(s).toFixed(1).padStart(6)} req/s (p50 ${p50(s)} ms), CPU ${cpu(s).toFixed(2)} ms/req${ratio}`);
     }
     console.log(`ratio on/off: ${(rps(on) / rps(off)).toFixed(3)} (target >= 0.95); spans in Jaeger ${jaeger.uiUrl}`);
+    for (const s of sides) console.log(`  req/s by chain, ${label[s.name]}: ${s.byChain.map((xs) => mean(xs).toFixed(1)).join(' / ')}`);
     const by = (s: Side) => Object.entries(s.cpuBy).map(([name, ms]) => `${name} ${(ms / s.requests).toFixed(2)}`).join(', ');
     for (const s of sides) console.log(`  CPU ms per request, ${label[s.name]}: ${by(s)}; Jaeger meanwhile ${(s.jaegerMs / s.requests).toFixed(2)}`);
     const split = (s: Side) => Object.keys(s.mainBy).map((name) => `${name} ${(s.mainBy[name]! / s.requests).toFixed(2)} / ${(s.threadsBy[name]! / s.requests).toFixed(2)}`).join(', ');

@@ -40,8 +40,10 @@ class LeanTracer implements Tracer {
 
   startSpan(name: string, options: SpanOptions = {}, ctx: Context = contextApi.active()): Span {
     if (options.root) ctx = trace.deleteSpan(ctx);
-    const parentContext = trace.getSpanContext(ctx);
-    const parent = parentContext && isSpanContextValid(parentContext) ? parentContext : undefined;
+    const parentSpan = trace.getSpan(ctx);
+    const parentContext = parentSpan?.spanContext();
+    // Our own spans' ids are valid by construction; a context from outside (a traceparent) is checked.
+    const parent = parentContext && (parentSpan instanceof LeanSpan || isSpanContextValid(parentContext)) ? parentContext : undefined;
     const traceId = parent ? parent.traceId : newTraceId();
     const spanId = newSpanId();
     const kind = options.kind ?? SpanKind.INTERNAL;
