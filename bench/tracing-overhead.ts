@@ -13,6 +13,7 @@
  * Prints req/s and p50 per side, the ratio on/off of the means (target >= 0.95), req/s per chain, and
  * the CPU time each process spent per request (from /proc), split main thread / other threads.
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [rounds, default 9] [chains per side, default 3]
+ * Calibrate: TRACING_OVERHEAD_CALIBRATE=1 runs the "on" side untraced too (off/off): its ratio shows the method's own error.
  */
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
@@ -81,20 +82,25 @@ async function main(): Promise<void> {
   try {
     jaeger = await startJaeger();
     const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
-    const side = async (name: Side['name'], traced: JaegerServer | undefined, env: Record<string, string> = {}): Promise<Side> => {
-      const s: Side = { name, chains: [], runs: [], byChain: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 };
-      for (let i = 0; i < chainsPerSide; i++) {
-        const chain = await startChain(traced, env);
-        chains.push(chain);
-        s.chains.push(chain);
-      }
-      return s;
-    };
-    const off = await side('off', undefined);
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
-    const on = await side('on', jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000' });
-    const sampled = await side('on-10%', jaeger, { OTEL_BSP_SCHEDULE_DELAY: '5000', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' });
-    const sides = [off, on, sampled];
+    const calibrate = process.env.TRACING_OVERHEAD_CALIBRATE === '1';
+    if (calibrate) console.log('calibration run: the "on" side is untraced (off/off)');
+    const traced = { OTEL_BSP_SCHEDULE_DELAY: '5000' };
+    const plans: { name: Side['name']; jaeger: JaegerServer | undefined; env: Record<string, string> }[] = [
+      { name: 'off', jaeger: undefined, env: {} },
+      { name: 'on', jaeger: calibrate ? undefined : jaeger, env: calibrate ? {} : traced },
+      { name: 'on-10%', jaeger, env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+    ];
+    const sides: Side[] = plans.map(({ name }) => ({ name, chains: [], runs: [], byChain: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 }));
+    // Started (and warmed up) interleaved, off, on, 10 %, off, …: an off/off run with each side's chains
+    // started together read 1.026, the later side faster on every chain.
+    for (let i = 0; i < chainsPerSide; i++)
+      for (const [k, plan] of plans.entries()) {
+        const chain = await startChain(plan.jaeger, plan.env);
+        chains.push(chain);
+        sides[k]!.chains.push(chain);
+      }
+    const [off, on] = sides as [Side, Side, Side];
     for (const chain of chains) {
       await chain.put('demo', 'sample.jpg', jpeg);
       // Warm up at full load: JIT, sharp's first decodes, the allocator, V8's heap sizing.
