@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../services/runtime/config';
-import { loadTelemetryConfig } from './config';
+import { loadTelemetryConfig, otlpHeaders } from './config';
 import { otelServiceName, serviceNameFromEntry } from './service-name';
 
 describe('serviceNameFromEntry', () => {
@@ -41,6 +41,14 @@ describe('loadTelemetryConfig', () => {
     expect(c).toMatchObject({ service: 'video', instanceId: 'video-7', version: 'v2', zone: 'zone-b' });
   });
 
+  it('parses OTEL_EXPORTER_OTLP_HEADERS (percent-encoded values, keys lower-cased) and the export limits', () => {
+    expect(otlpHeaders('Authorization=Bearer%20abc, x-tenant = blue ,')).toEqual({ authorization: 'Bearer abc', 'x-tenant': 'blue' });
+    expect(() => otlpHeaders('x=a%0Ab')).toThrow(/line break/);
+    const c = loadTelemetryConfig({ OTEL_BSP_SCHEDULE_DELAY: '200', OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '64' }, entry);
+    expect(c.settings).toMatchObject({ bspScheduleDelay: 200, attributeValueLengthLimit: 64, bspMaxQueueSize: 2048, otlpTimeout: 10_000, otlpHeaders: {} });
+    expect(loadTelemetryConfig({}, entry).settings.attributeValueLengthLimit).toBe(Infinity);
+  });
+
   it('accepts "off" and a port for MEDIAMESH_METRICS_PORT', () => {
     expect(loadTelemetryConfig({ MEDIAMESH_METRICS_PORT: 'off' }, entry).metrics).toBe(false);
     expect(loadTelemetryConfig({ MEDIAMESH_METRICS_PORT: '9464' }, entry).settings.metricsPort).toBe(9464);
@@ -54,6 +62,12 @@ describe('loadTelemetryConfig', () => {
     ['OTEL_SDK_DISABLED', 'maybe'],
     ['MEDIAMESH_METRICS_PORT', '70000'],
     ['MEDIAMESH_SERVICE_NAME', 'Image Service'],
+    ['OTEL_EXPORTER_OTLP_HEADERS', 'no-equals-sign'],
+    ['OTEL_EXPORTER_OTLP_HEADERS', 'authorization=%E0%A4%A'],
+    ['OTEL_EXPORTER_OTLP_TIMEOUT', '0'],
+    ['OTEL_BSP_SCHEDULE_DELAY', 'soon'],
+    ['OTEL_BSP_MAX_QUEUE_SIZE', '0'],
+    ['OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', '-1'],
   ])('a bad %s names the variable', (name, value) => {
     let err: unknown;
     try {

@@ -51,7 +51,6 @@ function validValue(v: unknown): v is AttributeValue {
   switch (typeof v) {
     case 'string':
     case 'boolean':
-      return true;
     case 'number':
       return true;
     case 'object': {

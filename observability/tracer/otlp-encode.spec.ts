@@ -84,6 +84,16 @@ describe('encodeTraceExport', () => {
     expect(decoded.every((s, i) => s.spanId === ended[i]!.spanContext().spanId)).toBe(true);
   });
 
+  it('keeps the message well-formed when a link carries an id that is not hex', () => {
+    const { ended, provider } = spans();
+    const span = provider.getTracer('t').startSpan('linked', {}, ROOT_CONTEXT);
+    span.addLink({ context: { traceId: 'not-hex-at-all-but-32-chars-long', spanId: 'b7ad6b7169203331', traceFlags: TraceFlags.SAMPLED } });
+    span.end();
+    const [decoded] = decodeTraceExport(encodeTraceExport({}, ended)).scopes[0]!.spans;
+    expect(decoded!.name).toBe('linked');
+    expect(decoded!.links).toEqual([{ traceId: '0'.repeat(32), spanId: 'b7ad6b7169203331', attributes: {}, flags: 0x101 }]);
+  });
+
   it('writes nanosecond timestamps exactly for times given as HrTime', () => {
     const { ended, provider } = spans();
     const span = provider.getTracer('t').startSpan('timed', { startTime: [1_764_000_000, 123_456_789] }, ROOT_CONTEXT);

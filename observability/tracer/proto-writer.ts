@@ -128,7 +128,10 @@ export class ProtoWriter {
     const bytes = hex.length >>> 1;
     this.varint(bytes);
     this.ensure(bytes);
-    this.pos += this.buf.write(hex, this.pos, 'hex');
+    // Buffer stops at the first non-hex pair; zero-fill so the declared length always holds.
+    const written = this.buf.write(hex, this.pos, 'hex');
+    if (written < bytes) this.buf.fill(0, this.pos + written, this.pos + bytes);
+    this.pos += bytes;
   }
 
   /** begin opens a nested message; pass its result to end() when its fields are written. */
