@@ -7,12 +7,17 @@
 import * as grpc from '@grpc/grpc-js';
 import { ImageServiceClient } from '../../generated/mediamesh/image/v1/image';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
+import { retryCutResponseInterceptor } from '../../mesh/client';
 import { outsideBootstrap } from '../../test/harness/mesh';
 import type { Sample } from './stats';
 
 let xdsRegistered = false;
 
-/** xdsClient dials xds:///<service> through the mesh's control plane. */
+/**
+ * xdsClient dials xds:///<service> through the mesh's control plane, with the interceptor
+ * mesh/client gives every client (an idempotent call cut off after its headers by a killed
+ * instance is made again).
+ */
 export function xdsClient<C extends grpc.Client>(Client: new (target: string, creds: grpc.ChannelCredentials, opts: object) => C, service: string, xdsPort: number, nodeId: string): C {
   if (!xdsRegistered) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,6 +26,7 @@ export function xdsClient<C extends grpc.Client>(Client: new (target: string, cr
   }
   return new Client(`xds:///${service}`, grpc.credentials.createInsecure(), {
     'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(outsideBootstrap(xdsPort, nodeId)),
+    interceptors: [retryCutResponseInterceptor()],
   });
 }
 

@@ -11,8 +11,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { ensureProcessBootstrap } from './bootstrap';
 import { meshClientInterceptors } from './interceptors';
+import { retryCutResponseInterceptor } from './retry-cut-response';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
+export { retryCutResponseInterceptor } from './retry-cut-response';
 export type { BootstrapOptions } from './bootstrap';
 
 export type MeshMode = 'proxyless' | 'envoy' | 'direct';
@@ -27,17 +29,18 @@ export interface MeshClientOptions {
 }
 
 let xdsRegistered = false;
+const retryCutResponse = retryCutResponseInterceptor();
 
 /** targetFor returns the dial target and channel options for a mesh service. */
 export function targetFor(service: string, opts: MeshClientOptions = {}): { target: string; options: Partial<grpc.ClientOptions> } {
   const env = opts.env ?? process.env;
   const mode = opts.mode ?? ((env.MEDIAMESH_MESH_MODE as MeshMode | undefined) || 'proxyless');
   const maxBytes = 64 * 1024 * 1024;
-  const interceptors = meshClientInterceptors();
   const base: Partial<grpc.ClientOptions> = {
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
-    ...(interceptors.length ? { interceptors: [...interceptors] } : {}),
+    // Innermost: a repeated attempt is part of the same client span.
+    interceptors: [...meshClientInterceptors(), retryCutResponse],
     ...opts.channelOptions,
   };
   switch (mode) {

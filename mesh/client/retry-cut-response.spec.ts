@@ -1,0 +1,121 @@
+import * as grpc from '@grpc/grpc-js';
+import * as http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StatObjectResponse, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
+import { retryCutResponseInterceptor } from './retry-cut-response';
+
+/**
+ * A gRPC server on node:http2 that can do what a server killed mid-response does: send the
+ * response headers and message, then drop the connection before the trailers.
+ */
+type Behaviour = 'cut' | 'ok';
+
+async function startServer(script: Behaviour[]) {
+  const calls: { path: string; attempt: number }[] = [];
+  const server = http2.createServer();
+  // The raw socket of each session (session.socket is a proxy that may not be destroyed).
+  // Node makes the session in its own 'connection' listener, which runs before this one.
+  const sockets = new WeakMap<http2.Http2Session, Socket>();
+  let lastSession: http2.Http2Session | undefined;
+  server.on('session', (session) => (lastSession = session));
+  server.on('connection', (socket: Socket) => sockets.set(lastSession!, socket));
+  server.on('stream', (stream, headers) => {
+    const behaviour = script.shift() ?? 'ok';
+    calls.push({ path: String(headers[':path']), attempt: calls.length + 1 });
+    const attempt = calls.length;
+    stream.resume();
+    stream.on('end', () => {
+      const body = Buffer.from(StatObjectResponse.encode({ info: { bucket: 'b', key: `from-attempt-${attempt}`, size: 1, etag: 'e', contentType: 'x', updatedAt: undefined } as never, visibility: 0 }).finish());
+      const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), body]);
+      frame.writeUInt32BE(body.length, 1);
+      stream.respond({ ':status': 200, 'content-type': 'application/grpc', attempt: String(attempt) }, { waitForTrailers: true });
+      if (behaviour === 'cut') {
+        stream.write(frame, () => sockets.get(stream.session!)?.resetAndDestroy());
+        return;
+      }
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.end(frame);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return { port: (server.address() as AddressInfo).port, calls };
+}
+
+/** The mesh's retry policy as grpc-js gets it from xDS: UNAVAILABLE, several attempts. */
+const RETRY_POLICY = JSON.stringify({
+  methodConfig: [{ name: [{ service: 'mediamesh.storage.v1.StorageService' }], retryPolicy: { maxAttempts: 4, initialBackoff: '0.01s', maxBackoff: '0.1s', backoffMultiplier: 2, retryableStatusCodes: ['UNAVAILABLE'] } }],
+});
+
+const stops: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
+function client(port: number, interceptors: grpc.Interceptor[]): StorageServiceClient {
+  const c = new StorageServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.service_config': RETRY_POLICY, interceptors });
+  stops.push(() => c.close());
+  return c;
+}
+
+function stat(c: StorageServiceClient, deadlineMs = 5000) {
+  return new Promise<{ key?: string; attemptHeader?: unknown; code?: number; details?: string }>((resolve) => {
+    let attemptHeader: unknown;
+    const call = c.statObject({ bucket: 'b', key: 'k' }, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) =>
+      resolve(err ? { code: err.code, details: err.details } : { key: res!.info!.key, attemptHeader }),
+    );
+    call.on('metadata', (md) => (attemptHeader = md.get('attempt')[0]));
+  });
+}
+
+describe('retryCutResponseInterceptor', () => {
+  it('repeats an idempotent call whose response was cut after its headers; the retry policy alone does not', async () => {
+    const plain = await startServer(['cut', 'ok']);
+    const without = await stat(client(plain.port, []));
+    expect(without.code).toBe(grpc.status.UNAVAILABLE);
+    expect(plain.calls).toHaveLength(1);
+
+    const server = await startServer(['cut', 'ok']);
+    expect(await stat(client(server.port, [retryCutResponseInterceptor()]))).toEqual({ key: 'from-attempt-2', attemptHeader: '2' });
+    expect(server.calls.map((c) => c.path)).toEqual(['/mediamesh.storage.v1.StorageService/StatObject', '/mediamesh.storage.v1.StorageService/StatObject']);
+  });
+
+  it('stops after its attempts, and within the deadline', async () => {
+    const server = await startServer(['cut', 'cut', 'cut', 'cut']);
+    expect((await stat(client(server.port, [retryCutResponseInterceptor(3)]))).code).toBe(grpc.status.UNAVAILABLE);
+    expect(server.calls).toHaveLength(3);
+
+    const short = await startServer(['cut', 'cut', 'cut', 'cut']);
+    const t0 = performance.now();
+    // 25 ms backoff fits in 80 ms; the next one (100 ms) does not.
+    expect((await stat(client(short.port, [retryCutResponseInterceptor(3)]), 80)).code).toBe(grpc.status.UNAVAILABLE);
+    expect(short.calls).toHaveLength(2);
+    expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('never repeats a write', async () => {
+    const server = await startServer(['cut', 'ok']);
+    const c = client(server.port, [retryCutResponseInterceptor()]);
+    const err = await new Promise<grpc.ServiceError | null>((resolve) => c.deleteObject({ bucket: 'b', key: 'k' }, (e) => resolve(e)));
+    expect(err?.code).toBe(grpc.status.UNAVAILABLE);
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('a cancelled call ends CANCELLED and is not started again', async () => {
+    const server = await startServer(['cut', 'ok']);
+    const c = client(server.port, [retryCutResponseInterceptor()]);
+    const result = new Promise<number | undefined>((resolve) => {
+      const call = c.statObject({ bucket: 'b', key: 'k' }, (err) => resolve(err?.code));
+      call.on('metadata', () => {});
+      const poll = setInterval(() => {
+        if (server.calls.length === 0) return;
+        clearInterval(poll);
+        setTimeout(() => call.cancel(), 5);
+      }, 1);
+    });
+    expect(await result).toBe(grpc.status.CANCELLED);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(server.calls).toHaveLength(1);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * retryCutResponseInterceptor: a client interceptor that repeats an idempotent unary call
+ * whose response was cut off after its headers, the one failure the mesh's retry policy
+ * cannot cover.
+ *
+ * The policy (xDS `retry_policy`, applied by grpc-js or Envoy) retries UNAVAILABLE only until
+ * the call is committed, and a call commits when the response headers arrive (gRPC retry
+ * design A6). A grpc-js server writes a unary response in two socket writes: headers and
+ * message first, then the trailers once that write has completed (Node's HTTP/2 stream ends
+ * only after its pending writes). A server killed in between (kill -9, the OOM killer) leaves
+ * the client with headers and no status: UNAVAILABLE "Connection dropped" or "read ECONNRESET",
+ * never retried. It is not rare: a SIGKILL is delivered when the process next returns from the
+ * kernel, and under load that is very often this very write. The chaos runs lost a StatObject
+ * every few kills this way.
+ *
+ * For a method in IDEMPOTENT_METHODS, this interceptor holds the response (headers, message)
+ * until the status. If the status is UNAVAILABLE after headers arrived, it starts the call
+ * again: the same metadata and message, the same deadline, through the same channel, so the
+ * load balancer picks a live instance. It does this at most `attempts - 1` times, after 25 ms,
+ * then 100 ms. The caller sees one call. Other calls pass through untouched.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { IDEMPOTENT_METHODS } from './idempotent-methods';
+
+type Child = ReturnType<grpc.NextCall>;
+type MessageContext = Parameters<grpc.InterceptingCall['sendMessageWithContext']>[0];
+type Listener = Partial<grpc.InterceptingListener>;
+
+const BACKOFF_MS = [25, 100, 250];
+
+/** retryCutResponseInterceptor makes the interceptor; `attempts` counts the first one. */
+export function retryCutResponseInterceptor(attempts = 3): grpc.Interceptor {
+  return (options, nextCall) => {
+    const method = options.method_definition;
+    if (method.requestStream || method.responseStream || !IDEMPOTENT_METHODS.has(method.path ?? '')) return new grpc.InterceptingCall(nextCall(options));
+    return new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts);
+  };
+}
+
+function deadlineMs(deadline: grpc.Deadline | undefined): number {
+  if (deadline === undefined) return Infinity;
+  return deadline instanceof Date ? deadline.getTime() : deadline;
+}
+
+/**
+ * CutResponseRetryingCall runs one attempt at a time and passes the caller's listener only
+ * the final attempt's headers, message and status.
+ * @private
+ */
+export class CutResponseRetryingCall extends grpc.InterceptingCall {
+  private child: Child;
+  private metadata = new grpc.Metadata();
+  private listener: Listener = {};
+  private sent: { message: unknown } | undefined;
+  private halfClosed = false;
+  private reading = false;
+  private attempt = 1;
+  private cancelled: { code: grpc.status; details: string } | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    first: Child,
+    private readonly newChild: () => Child,
+    private readonly deadline: number,
+    private readonly attempts: number,
+  ) {
+    super(first);
+    this.child = first;
+  }
+
+  override start(metadata: grpc.Metadata, listener?: Listener): void {
+    this.metadata = metadata;
+    this.listener = listener ?? {};
+    this.startChild(metadata.clone());
+  }
+
+  override sendMessageWithContext(context: MessageContext, message: unknown): void {
+    this.sent = { message };
+    this.child.sendMessageWithContext(context, message);
+  }
+
+  override sendMessage(message: unknown): void {
+    this.sendMessageWithContext({}, message);
+  }
+
+  override halfClose(): void {
+    this.halfClosed = true;
+    this.child.halfClose();
+  }
+
+  override startRead(): void {
+    this.reading = true;
+    this.child.startRead();
+  }
+
+  override cancelWithStatus(code: grpc.status, details: string): void {
+    this.cancelled = { code, details };
+    if (this.retryTimer) {
+      // Between attempts: no child is running to report the cancellation.
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.listener.onReceiveMessage?.(null);
+      this.listener.onReceiveStatus?.({ code, details, metadata: new grpc.Metadata() });
+      return;
+    }
+    this.child.cancelWithStatus(code, details);
+  }
+
+  override getPeer(): string {
+    return this.child.getPeer();
+  }
+
+  override getAuthContext(): ReturnType<grpc.InterceptingCall['getAuthContext']> {
+    return this.child.getAuthContext();
+  }
+
+  private startChild(metadata: grpc.Metadata): void {
+    const child = this.child;
+    let headers: grpc.Metadata | undefined;
+    let message: { value: unknown } | undefined;
+    child.start(metadata, {
+      onReceiveMetadata: (md) => (headers = md),
+      onReceiveMessage: (value) => (message = { value }),
+      onReceiveStatus: (status) => {
+        if (this.shouldRetry(status, headers !== undefined)) return this.retryLater();
+        if (headers) this.listener.onReceiveMetadata?.(headers);
+        if (message) this.listener.onReceiveMessage?.(message.value);
+        this.listener.onReceiveStatus?.(status);
+      },
+    });
+  }
+
+  /** shouldRetry: only a cut-off response (headers, then UNAVAILABLE), while attempts and time remain. */
+  private shouldRetry(status: grpc.StatusObject, hadHeaders: boolean): boolean {
+    if (!hadHeaders || status.code !== grpc.status.UNAVAILABLE || this.cancelled) return false;
+    return this.attempt < this.attempts && Date.now() + BACKOFF_MS[this.attempt - 1] < this.deadline;
+  }
+
+  private retryLater(): void {
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.attempt++;
+      this.child = this.newChild();
+      this.startChild(this.metadata.clone());
+      if (this.sent) this.child.sendMessageWithContext({}, this.sent.message);
+      if (this.halfClosed) this.child.halfClose();
+      if (this.reading) this.child.startRead();
+    }, BACKOFF_MS[this.attempt - 1]);
+  }
+}
