@@ -11,7 +11,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ensureProcessBootstrap } from './bootstrap';
 import { meshClientInterceptors } from './interceptors';
-import { retryCutResponseInterceptor } from './retry-cut-response';
+import { retryCutResponseProvider } from './retry-cut-response';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
 export { retryCutResponseInterceptor } from './retry-cut-response';
@@ -29,7 +29,7 @@ export interface MeshClientOptions {
 }
 
 let xdsRegistered = false;
-const retryCutResponse = retryCutResponseInterceptor();
+const retryCutResponse = retryCutResponseProvider();
 
 /** targetFor returns the dial target and channel options for a mesh service. */
 export function targetFor(service: string, opts: MeshClientOptions = {}): { target: string; options: Partial<grpc.ClientOptions> } {
@@ -39,8 +39,9 @@ export function targetFor(service: string, opts: MeshClientOptions = {}): { targ
   const base: Partial<grpc.ClientOptions> = {
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
-    // Innermost: a repeated attempt is part of the same client span.
-    interceptors: [...meshClientInterceptors(), retryCutResponse],
+    // As providers, so that a method the retry does not cover gets no layer for it. Innermost: a
+    // repeated attempt is part of the same client span.
+    interceptor_providers: [...meshClientInterceptors().map((i) => () => i), retryCutResponse],
     ...opts.channelOptions,
   };
   switch (mode) {

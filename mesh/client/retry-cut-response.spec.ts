@@ -2,8 +2,9 @@ import * as grpc from '@grpc/grpc-js';
 import * as http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StatObjectResponse, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { retryCutResponseInterceptor } from './retry-cut-response';
+import { StatObjectResponse, StorageServiceClient, StorageServiceService } from '../../generated/mediamesh/storage/v1/storage';
+import { createMeshClient } from './index';
+import { retryCutResponseInterceptor, retryCutResponseProvider } from './retry-cut-response';
 
 /**
  * A gRPC server on node:http2 that can do what a server killed mid-response does: send the
@@ -92,6 +93,16 @@ describe('retryCutResponseInterceptor', () => {
     expect((await stat(client(short.port, [retryCutResponseInterceptor(3)]), 80)).code).toBe(grpc.status.UNAVAILABLE);
     expect(short.calls).toHaveLength(2);
     expect(performance.now() - t0).toBeLessThan(1000);
+  });
+
+  it('is on every mesh client, and only for the methods it covers', async () => {
+    const server = await startServer(['cut', 'ok']);
+    const c = createMeshClient(StorageServiceClient, 'storage', { mode: 'direct', env: { MEDIAMESH_DIRECT_STORAGE: `127.0.0.1:${server.port}` } });
+    stops.push(() => c.close());
+    expect((await stat(c)).key).toBe('from-attempt-2');
+    const provide = retryCutResponseProvider();
+    const { statObject, getObject, deleteObject, putObject } = StorageServiceService;
+    expect([statObject, getObject, deleteObject, putObject].map((m) => typeof provide(m))).toEqual(['function', 'undefined', 'undefined', 'undefined']);
   });
 
   it('never repeats a write', async () => {

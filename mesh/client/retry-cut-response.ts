@@ -28,13 +28,26 @@ type Listener = Partial<grpc.InterceptingListener>;
 
 const BACKOFF_MS = [25, 100, 250];
 
+/** retriesCutResponse: the methods the interceptor works on (idempotent, one request, one response). */
+export function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']): boolean {
+  return !method.requestStream && !method.responseStream && IDEMPOTENT_METHODS.has(method.path ?? '');
+}
+
 /** retryCutResponseInterceptor makes the interceptor; `attempts` counts the first one. */
 export function retryCutResponseInterceptor(attempts = 3): grpc.Interceptor {
   return (options, nextCall) => {
-    const method = options.method_definition;
-    if (method.requestStream || method.responseStream || !IDEMPOTENT_METHODS.has(method.path ?? '')) return new grpc.InterceptingCall(nextCall(options));
+    if (!retriesCutResponse(options.method_definition)) return new grpc.InterceptingCall(nextCall(options));
     return new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts);
   };
+}
+
+/**
+ * retryCutResponseProvider gives the interceptor to the methods it works on and nothing to the
+ * others (grpc-js skips a provider's undefined), so their calls pay no extra layer.
+ */
+export function retryCutResponseProvider(attempts = 3): grpc.InterceptorProvider {
+  const interceptor = retryCutResponseInterceptor(attempts);
+  return ((method) => (retriesCutResponse(method) ? interceptor : undefined)) as grpc.InterceptorProvider;
 }
 
 function deadlineMs(deadline: grpc.Deadline | undefined): number {
