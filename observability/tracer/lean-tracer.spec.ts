@@ -60,6 +60,20 @@ describe('LeanTracer', () => {
     expect(ended).toEqual([]);
   });
 
+  it('with followLocalParent, samples a child of its own sampled span without asking the sampler', () => {
+    const asked: string[] = [];
+    const base = createSampler('parentbased_always_on', 1);
+    const counting = { shouldSample: (...args: Parameters<typeof base.shouldSample>) => (asked.push(args[2]), base.shouldSample(...args)), toString: () => 'counting' };
+    const t = new LeanTracerProvider({ sampler: counting, followLocalParent: true, limits, sink }).getTracer('follow');
+    const root = t.startSpan('root', {}, ROOT_CONTEXT);
+    const child = t.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root)) as LeanSpan;
+    t.startSpan('remote-child', {}, trace.setSpanContext(ROOT_CONTEXT, remote(TraceFlags.SAMPLED)));
+    t.startSpan('unsampled-child', {}, trace.setSpanContext(ROOT_CONTEXT, remote(TraceFlags.NONE)));
+    expect(asked).toEqual(['root', 'remote-child', 'unsampled-child']);
+    expect(child.spanContext()).toMatchObject({ traceId: root.spanContext().traceId, traceFlags: TraceFlags.SAMPLED });
+    expect(child.parent?.spanId).toBe(root.spanContext().spanId);
+  });
+
   it('samples roots by trace id ratio (parentbased_traceidratio)', () => {
     const t = provider(createSampler('parentbased_traceidratio', 0.25)).getTracer('ratio');
     let sampled = 0;

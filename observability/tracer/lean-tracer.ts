@@ -15,6 +15,7 @@ import {
   TraceFlags,
   type Context,
   type Sampler,
+  type SamplingResult,
   type Span,
   type SpanContext,
   type SpanOptions,
@@ -30,7 +31,15 @@ export interface LeanTracerOptions {
   readonly limits: SpanLimits;
   /** Receives every recording span when it ends (the exporter drops the unsampled ones). */
   readonly sink: SpanSink;
+  /**
+   * The sampler is ParentBased with the default delegates for local parents (every parentbased_*
+   * OTEL_TRACES_SAMPLER): a child of one of our own recording spans is then sampled like it without
+   * asking the sampler, which would check the parent's ids with regular expressions on every span.
+   */
+  readonly followLocalParent?: boolean;
 }
+
+const FOLLOW_PARENT: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
 
 class LeanTracer implements Tracer {
   constructor(
@@ -49,7 +58,11 @@ class LeanTracer implements Tracer {
     const kind = options.kind ?? SpanKind.INTERNAL;
     const attributes = options.attributes ?? {};
     const links = options.links ?? [];
-    const result = this.options.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
+    // A LeanSpan parent is recording, hence sampled (our samplers never record without sampling).
+    const result =
+      this.options.followLocalParent && parentSpan instanceof LeanSpan && parentContext!.traceFlags & TraceFlags.SAMPLED
+        ? FOLLOW_PARENT
+        : this.options.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
     const spanContext: SpanContext = {
       traceId,
       spanId,

@@ -9,7 +9,7 @@ import { decodeTraceExport, referenceNanos } from '../../test/harness/otlp-decod
 import { createSampler } from '../sampler';
 import type { LeanSpan } from './lean-span';
 import { LeanTracerProvider } from './lean-tracer';
-import { encodeTraceExport } from './otlp-encode';
+import { encodeTraceExport, OtlpBatch } from './otlp-encode';
 
 function spans() {
   const ended: LeanSpan[] = [];
@@ -102,5 +102,25 @@ describe('encodeTraceExport', () => {
     // epoch ms as a double keeps ~0.2 µs: the encoded time is within a microsecond of the HrTime
     expect(Math.abs(Number(decoded!.startNs - 1_764_000_000_123_456_789n))).toBeLessThan(1000);
     expect(Math.abs(Number(decoded!.endNs - 1_764_000_001_000_005_000n))).toBeLessThan(1000);
+  });
+
+  it('OtlpBatch: take() empties it for the next batch, and a span that fails to encode leaves no bytes behind', () => {
+    const { ended, provider } = spans();
+    const tracer = provider.getTracer('t');
+    for (const name of ['a', 'b', 'c', 'd']) tracer.startSpan(name, { attributes: { name } }, ROOT_CONTEXT).end();
+    const batch = new OtlpBatch();
+    batch.add(ended[0]!);
+    batch.add(ended[1]!);
+    const first = decodeTraceExport(batch.take({ 'service.name': 's' }));
+    expect(first.scopes.flatMap((sc) => sc.spans.map((sp) => sp.name))).toEqual(['a', 'b']);
+    expect(batch.spans).toBe(0);
+    // Fails after some of its fields are written: its events cannot be read.
+    const broken = Object.create(ended[2]!, { events: { get: () => { throw new Error('unreadable'); } } }) as LeanSpan;
+    batch.add(ended[2]!);
+    expect(() => batch.add(broken)).toThrow('unreadable');
+    batch.add(ended[3]!);
+    expect(batch.spans).toBe(2);
+    const second = decodeTraceExport(batch.take({ 'service.name': 's' }));
+    expect(second.scopes.flatMap((sc) => sc.spans.map((sp) => [sp.name, sp.attributes.name]))).toEqual([['c', 'c'], ['d', 'd']]);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * encodeTraceExport: an OTLP `ExportTraceServiceRequest` (opentelemetry/proto/collector/trace/v1)
- * in protobuf, written straight from ended LeanSpans: one ResourceSpans for this process, one
- * ScopeSpans per tracer. Field numbers are those of opentelemetry-proto v1 trace.proto/common.proto.
+ * OtlpBatch / encodeTraceExport: an OTLP `ExportTraceServiceRequest` (opentelemetry/proto/collector/
+ * trace/v1) in protobuf, written straight from ended LeanSpans: one ResourceSpans for this process,
+ * one ScopeSpans per tracer. Field numbers are those of opentelemetry-proto v1 trace.proto/common.proto.
  */
 import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
 import type { InstrumentationScope, LeanSpan } from './lean-span';
@@ -89,28 +89,60 @@ function span(w: ProtoWriter, s: LeanSpan): void {
   w.end(m);
 }
 
+/**
+ * OtlpBatch: spans encoded as they end, grouped by scope, until take() wraps them into one export
+ * request. Encoding a span when it ends, while its data is still in the cache, lets the span object
+ * die young: spans held in a queue for the batch delay (up to seconds) outlived two scavenges, were
+ * promoted to the old generation and made the traced processes' garbage collector work for them.
+ */
+export class OtlpBatch {
+  private readonly scopes = new Map<InstrumentationScope, ProtoWriter>();
+  /** Spans added since the last take(). */
+  spans = 0;
+
+  /** add encodes one span; a span that fails to encode leaves nothing behind and throws. */
+  add(s: LeanSpan): void {
+    let w = this.scopes.get(s.scope);
+    if (!w) this.scopes.set(s.scope, (w = new ProtoWriter(4 * 1024)));
+    const before = w.length;
+    try {
+      span(w, s);
+    } catch (err) {
+      w.truncate(before);
+      throw err;
+    }
+    this.spans++;
+  }
+
+  /** take returns the ExportTraceServiceRequest of every span added since the last take, and empties the batch. */
+  take(resource: Attributes): Buffer {
+    let bytes = 0;
+    for (const w of this.scopes.values()) bytes += w.length;
+    const out = new ProtoWriter(1024 + bytes + this.scopes.size * 64);
+    const resourceSpans = out.begin(1);
+    const res = out.begin(1);
+    attributes(out, 1, resource);
+    out.end(res);
+    for (const [scope, w] of this.scopes) {
+      if (!w.length) continue;
+      const scopeSpans = out.begin(2);
+      const sc = out.begin(1);
+      out.string(1, scope.name);
+      if (scope.version) out.string(2, scope.version);
+      out.end(sc);
+      out.raw(w.finish());
+      out.end(scopeSpans);
+      w.truncate(0);
+    }
+    out.end(resourceSpans);
+    this.spans = 0;
+    return out.finish();
+  }
+}
+
 /** encodeTraceExport encodes one export request for this process's resource. */
 export function encodeTraceExport(resource: Attributes, spans: readonly LeanSpan[]): Buffer {
-  const byScope = new Map<InstrumentationScope, LeanSpan[]>();
-  for (const s of spans) {
-    const list = byScope.get(s.scope);
-    if (list) list.push(s);
-    else byScope.set(s.scope, [s]);
-  }
-  const w = new ProtoWriter(1024 + spans.length * 400);
-  const resourceSpans = w.begin(1);
-  const res = w.begin(1);
-  attributes(w, 1, resource);
-  w.end(res);
-  for (const [scope, list] of byScope) {
-    const scopeSpans = w.begin(2);
-    const sc = w.begin(1);
-    w.string(1, scope.name);
-    if (scope.version) w.string(2, scope.version);
-    w.end(sc);
-    for (const s of list) span(w, s);
-    w.end(scopeSpans);
-  }
-  w.end(resourceSpans);
-  return w.finish();
+  const batch = new OtlpBatch();
+  for (const s of spans) batch.add(s);
+  return batch.take(resource);
 }

@@ -35,6 +35,23 @@ export class ProtoWriter {
     return this.buf.subarray(0, this.pos);
   }
 
+  /** length is the number of bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
+  /** truncate drops what was written after `length` bytes (the buffer is kept for reuse). */
+  truncate(length: number): void {
+    this.pos = Math.min(this.pos, length);
+  }
+
+  /** raw appends bytes that are already encoded (whole fields). */
+  raw(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.pos);
+    this.pos += bytes.length;
+  }
+
   private ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
     const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + extra));

@@ -107,6 +107,16 @@ describe('BatchSpanExporter', () => {
     ]);
   });
 
+  it('encodes a span when it ends: the batch holds its bytes, not the span', async () => {
+    const { c, exporter, tracer } = await setup([], { scheduleDelayMs: 60_000 });
+    const span = tracer.startSpan('as-ended', { attributes: { n: 1 } }, ROOT_CONTEXT);
+    span.end();
+    // What the exporter sends must not depend on the span object after end().
+    Object.assign(span as unknown as Record<string, unknown>, { name: 'changed later', attributes: { n: 2 } });
+    await exporter.forceFlush();
+    expect(c.received.map((r) => r.names)).toEqual([['as-ended']]);
+  });
+
   it('retries a 503 and delivers', async () => {
     const { c, exporter, make } = await setup([503, 503]);
     make(2);

@@ -1,6 +1,7 @@
 /**
- * BatchSpanExporter: the span sink of the lean tracer. Sampled spans wait in a bounded queue (full =
- * the newest are dropped and counted, like the SDK's BatchSpanProcessor) and leave in batches over
+ * BatchSpanExporter: the span sink of the lean tracer. A sampled span is encoded when it ends
+ * (otlp-encode.ts OtlpBatch: the span object dies young) and its bytes wait in a bounded queue (full =
+ * the newest are dropped and counted, like the SDK's BatchSpanProcessor). They leave in batches over
  * OTLP/HTTP protobuf: every `scheduleDelayMs`, or at once when a batch is full. One POST at a time;
  * a failed one (network error, 429, 502, 503, 504) is retried twice with backoff within the
  * timeout, then its spans are dropped with a warning (at most one per 30 s). forceFlush sends
@@ -11,7 +12,7 @@ import * as https from 'node:https';
 import { TraceFlags, type Attributes } from '@opentelemetry/api';
 import type { Logger } from '../../services/runtime/log';
 import type { LeanSpan, SpanSink } from './lean-span';
-import { encodeTraceExport } from './otlp-encode';
+import { OtlpBatch } from './otlp-encode';
 
 export interface BatchExporterOptions {
   /** The full OTLP/HTTP traces URL (…/v1/traces). */
@@ -40,8 +41,19 @@ class ExportError extends Error {
   }
 }
 
+/** Batch: an encoded export request waiting to be sent. */
+interface Batch {
+  readonly body: Buffer;
+  readonly spans: number;
+}
+
 export class BatchSpanExporter implements SpanSink {
-  private queue: LeanSpan[] = [];
+  /** Spans encoded since the last batch was sealed. */
+  private readonly open = new OtlpBatch();
+  /** Sealed batches, oldest first. */
+  private sealed: Batch[] = [];
+  /** Spans queued: in the open batch and in sealed batches not yet sent. */
+  private queued = 0;
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private stopped = false;
@@ -59,15 +71,20 @@ export class BatchSpanExporter implements SpanSink {
 
   onEnd(span: LeanSpan): void {
     if (this.stopped || !(span.spanContext().traceFlags & TraceFlags.SAMPLED)) return;
-    if (this.queue.length >= this.opts.maxQueueSize) return this.lost(1, 'the span queue is full (OTEL_BSP_MAX_QUEUE_SIZE)');
-    this.queue.push(span);
-    if (this.queue.length >= this.opts.maxExportBatchSize) this.sendAll();
-    else this.timer ??= setTimeout(() => this.sendAll(), this.opts.scheduleDelayMs).unref();
+    if (this.queued >= this.opts.maxQueueSize) return this.lost(1, 'the span queue is full (OTEL_BSP_MAX_QUEUE_SIZE)');
+    try {
+      this.open.add(span);
+    } catch (err) {
+      return this.lost(1, `encoding failed: ${String(err)}`);
+    }
+    this.queued++;
+    if (this.open.spans >= this.opts.maxExportBatchSize) void this.sendAll();
+    else this.timer ??= setTimeout(() => void this.sendAll(), this.opts.scheduleDelayMs).unref();
   }
 
   /** forceFlush resolves when every span queued so far has been sent (or given up on). */
   async forceFlush(): Promise<void> {
-    while (this.queue.length || this.sending) await (this.sending ?? this.sendAll());
+    while (this.queued || this.sending) await (this.sending ?? this.sendAll());
   }
 
   async shutdown(): Promise<void> {
@@ -77,26 +94,24 @@ export class BatchSpanExporter implements SpanSink {
     this.agent.destroy();
   }
 
-  /** sendAll starts sending the queue batch by batch (unless a send is running: it takes what is queued when done). */
+  /** sendAll seals the open batch and sends every sealed one in turn (a send already running takes them when done). */
   private sendAll(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.open.spans) {
+      const spans = this.open.spans;
+      this.sealed.push({ body: this.open.take(this.opts.resource), spans });
+    }
     this.sending ??= (async () => {
-      while (this.queue.length) {
-        const batch = this.queue.splice(0, this.opts.maxExportBatchSize);
+      for (let batch = this.sealed.shift(); batch; batch = this.sealed.shift()) {
         await this.sendBatch(batch);
+        this.queued -= batch.spans;
       }
     })().finally(() => (this.sending = undefined));
     return this.sending;
   }
 
-  private async sendBatch(batch: LeanSpan[]): Promise<void> {
-    let body: Buffer;
-    try {
-      body = encodeTraceExport(this.opts.resource, batch);
-    } catch (err) {
-      return this.lost(batch.length, `encoding failed: ${String(err)}`);
-    }
+  private async sendBatch({ body, spans }: Batch): Promise<void> {
     const deadline = Date.now() + this.opts.timeoutMs;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -105,7 +120,7 @@ export class BatchSpanExporter implements SpanSink {
       } catch (err) {
         const e = err as ExportError;
         const backoffMs = 500 * 2 ** attempt;
-        if (!e.retryable || attempt >= RETRIES || Date.now() + backoffMs >= deadline) return this.lost(batch.length, e.message);
+        if (!e.retryable || attempt >= RETRIES || Date.now() + backoffMs >= deadline) return this.lost(spans, e.message);
         await new Promise((resolve) => setTimeout(resolve, backoffMs).unref());
       }
     }
