@@ -14,6 +14,7 @@
  * the CPU time each process spent per request (from /proc), split main thread / other threads.
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [rounds, default 9] [chains per side, default 3]
  * Calibrate: TRACING_OVERHEAD_CALIBRATE=1 runs the "on" side untraced too (off/off): its ratio shows the method's own error.
+ * Source size: TRACING_OVERHEAD_SOURCE=1920x1280 (default 640x427, the smallest useful source, where tracing's per-call cost shows most).
  */
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
@@ -36,6 +37,12 @@ const chainsPerSide = Number(process.argv[4] ?? 3);
 const WARM_UP_S = 10;
 const CONNECTIONS = 8;
 const PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
+/** The stored source's size (TRACING_OVERHEAD_SOURCE=WxH): the fixed cost of tracing weighs less as sharp's work grows. */
+const SOURCE = (() => {
+  const m = /^(\d{2,5})x(\d{2,5})$/.exec(process.env.TRACING_OVERHEAD_SOURCE ?? '640x427');
+  if (!m) throw new Error(`TRACING_OVERHEAD_SOURCE must be WIDTHxHEIGHT, e.g. 1920x1280 (got ${process.env.TRACING_OVERHEAD_SOURCE})`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+})();
 
 interface Side {
   name: 'off' | 'on' | 'on-10%';
@@ -81,7 +88,7 @@ async function main(): Promise<void> {
   const chains: Chain[] = [];
   try {
     jaeger = await startJaeger();
-    const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
+    const jpeg = await sharp({ create: { width: SOURCE.width, height: SOURCE.height, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
     const calibrate = process.env.TRACING_OVERHEAD_CALIBRATE === '1';
     if (calibrate) console.log('calibration run: the "on" side is untraced (off/off)');
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
       await autocannon({ url: `${chain.base}${PATH}`, connections: CONNECTIONS, duration: WARM_UP_S });
     }
     console.log(
-      `tracing overhead: ${PATH} via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,
+      `tracing overhead: ${PATH} of a ${SOURCE.width}×${SOURCE.height} JPEG via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,
     );
     for (let i = 0; i < rounds; i++) for (const side of [...sides, ...[...sides].reverse()]) await measure(side, jaeger.pid);
     const rps = (s: Side) => mean(s.runs.map((r) => r.requests.average));

@@ -3,7 +3,8 @@ import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentele
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { tracingClientInterceptor, tracingServerInterceptor } from './grpc-spans';
+import { serverCallInterceptor } from '../services/runtime/server-call-interceptor';
+import { tracingCallObserver, tracingClientInterceptor } from './grpc-spans';
 import { SyncContextManager } from './sync-context';
 
 // Real grpc-js client and server in this process, spans in memory; test/observability reads them back from Jaeger.
@@ -27,7 +28,7 @@ beforeAll(async () => {
   context.setGlobalContextManager(new SyncContextManager());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
   trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
-  server = new grpc.Server({ interceptors: [tracingServerInterceptor] });
+  server = new grpc.Server({ interceptors: [serverCallInterceptor('test-1', [tracingCallObserver])] });
   server.addService(definition, {
     echo: (call: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
       activeInHandler.push(trace.getActiveSpan()?.spanContext().spanId ?? '');

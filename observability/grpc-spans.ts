@@ -8,11 +8,13 @@
  *  - Client: a grpc-js interceptor on every mesh client (mesh/client adds it when tracing is on).
  *    The parent is the context active when the call is made; the W3C `traceparent` goes out in
  *    the call's metadata.
- *  - Server: a grpc-js server interceptor (runtime hooks). It continues the caller's trace from the
- *    metadata and runs the handler's synchronous part inside the server span, so a handler that
+ *  - Server: an observer of the runtime's one server interceptor (services/runtime/
+ *    server-call-interceptor.ts, through the telemetry hooks). It continues the caller's trace from
+ *    the metadata and runs the handler's synchronous part inside the server span, so a handler that
  *    calls bindTrace(signal) there carries the span to everything it does later.
  */
 import * as grpc from '@grpc/grpc-js';
+import type { ServerCallObserver } from '../services/runtime/server-call-interceptor';
 import {
   context,
   propagation,
@@ -86,34 +88,17 @@ export const tracingClientInterceptor: grpc.Interceptor = (options, nextCall) =>
   });
 };
 
-/** tracingServerInterceptor makes the SERVER span of each call, parented on the caller's traceparent. */
-export const tracingServerInterceptor: grpc.ServerInterceptor = (method, call) => {
-  let span: Span | undefined;
-  let ctx: Context = ROOT_CONTEXT;
-  const end = (code: grpc.status, details: string) => {
-    if (!span) return;
-    endWithStatus(span, code, details);
-    span = undefined;
-  };
-  return new grpc.ServerInterceptingCall(call, {
-    start(next) {
-      next({
-        onReceiveMetadata(metadata, nextMetadata) {
-          const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
-          const { name, attributes } = describePath(method.path);
-          span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-          ctx = trace.setSpan(parent, span);
-          nextMetadata(metadata);
-        },
-        // grpc-js calls the handler from these (unary and server-streaming: on half-close).
-        onReceiveMessage: (message, nextMessage) => context.with(ctx, nextMessage, undefined, message),
-        onReceiveHalfClose: (nextHalfClose) => context.with(ctx, nextHalfClose),
-        onCancel: () => end(grpc.status.CANCELLED, 'cancelled by the caller'),
-      });
-    },
-    sendStatus(status, next) {
-      end(status.code, status.details);
-      next(status);
-    },
-  });
+/** tracingCallObserver makes the SERVER span of each call, parented on the caller's traceparent. */
+export const tracingCallObserver: ServerCallObserver = {
+  onCall(path, metadata) {
+    const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
+    const { name, attributes } = describePath(path);
+    const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
+    const ctx: Context = trace.setSpan(parent, span);
+    return {
+      // Around grpc-js's delivery of the message and half-close, which call the handler.
+      run: (deliver) => context.with(ctx, deliver),
+      end: (code, details) => endWithStatus(span, code, details),
+    };
+  },
 };

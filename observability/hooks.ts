@@ -1,11 +1,11 @@
 /**
  * telemetryHookFactory plugs telemetry into the shared service runtime (services/runtime/hooks.ts):
  * every served gRPC method gets its server span (grpc-spans.ts) and its rate/errors/duration
- * metrics through server interceptors, and onStopped (after the drain, so the last calls' spans
+ * metrics through call observers of the runtime's server interceptor, and onStopped (after the drain, so the last calls' spans
  * have ended) flushes and shuts the SDK down.
  */
-import type { ServerInterceptor } from '@grpc/grpc-js';
 import type { HookFactory, ServiceHooks } from '../services/runtime/hooks';
+import type { ServerCallObserver } from '../services/runtime/server-call-interceptor';
 import type { Telemetry } from './telemetry';
 
 /** telemetryHookFactory builds the "telemetry" hooks of one service from the running telemetry. */
@@ -16,12 +16,12 @@ export function telemetryHookFactory(telemetry: Telemetry): HookFactory {
       onStopped: () => telemetry.shutdown(),
     };
     // Required here, not at the top: observability/start must not load @grpc/grpc-js (the runtime has by now).
-    const interceptors: ServerInterceptor[] = [];
-    if (telemetry.config.tracing) interceptors.push((require('./grpc-spans') as typeof import('./grpc-spans')).tracingServerInterceptor);
+    const observers: ServerCallObserver[] = [];
+    if (telemetry.config.tracing) observers.push((require('./grpc-spans') as typeof import('./grpc-spans')).tracingCallObserver);
     if (telemetry.config.metrics) {
-      const { createRpcServerMetricsInterceptor } = require('./metrics/rpc-server-metrics') as typeof import('./metrics/rpc-server-metrics');
-      interceptors.push(createRpcServerMetricsInterceptor(telemetry.meter('mediamesh/rpc')));
+      const { createRpcServerMetricsObserver } = require('./metrics/rpc-server-metrics') as typeof import('./metrics/rpc-server-metrics');
+      observers.push(createRpcServerMetricsObserver(telemetry.meter('mediamesh/rpc')));
     }
-    return interceptors.length ? { ...hooks, serverInterceptors: interceptors } : hooks;
+    return observers.length ? { ...hooks, callObservers: observers } : hooks;
   };
 }

@@ -1,5 +1,5 @@
 /**
- * createRpcServerMetricsInterceptor: rate, errors and duration of every gRPC method a process
+ * createRpcServerMetricsObserver: rate, errors and duration of every gRPC method a process
  * serves, as OpenTelemetry metrics (the gRPC instrumentation makes spans only):
  *   rpc.server.calls          counter    {rpc.system, rpc.service, rpc.method, rpc.grpc.status_code, rpc.grpc.status}
  *   rpc.server.call.duration  histogram  seconds, same attributes
@@ -7,8 +7,9 @@
  * errors are the series whose rpc_grpc_status is not OK.
  * This file imports @grpc/grpc-js: start.ts loads it only once the runtime has loaded grpc-js.
  */
-import { ServerInterceptingCall, status as Status, type ServerInterceptor } from '@grpc/grpc-js';
+import { status as Status } from '@grpc/grpc-js';
 import type { Meter } from '@opentelemetry/api';
+import type { ServerCallObserver } from '../../services/runtime/server-call-interceptor';
 
 /** DURATION_BUCKETS (seconds) span a health check to a long transcode. */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -24,32 +25,25 @@ export function statusName(code: number): string {
   return (Status as unknown as Record<number, string>)[code] ?? String(code);
 }
 
-/** createRpcServerMetricsInterceptor records one count and one duration per finished call. */
-export function createRpcServerMetricsInterceptor(meter: Meter): ServerInterceptor {
+/** createRpcServerMetricsObserver records one count and one duration per finished call (a cancelled one as CANCELLED). */
+export function createRpcServerMetricsObserver(meter: Meter): ServerCallObserver {
   const calls = meter.createCounter('rpc.server.calls', { description: 'gRPC calls served, by service, method and status', unit: '{call}' });
   const duration = meter.createHistogram('rpc.server.call.duration', {
     description: 'Duration of served gRPC calls, by service, method and status',
     unit: 's',
     advice: { explicitBucketBoundaries: DURATION_BUCKETS },
   });
-  return (descriptor, call) => {
-    const { service, method } = splitMethodPath(descriptor.path);
-    const started = process.hrtime.bigint();
-    let recorded = false;
-    const record = (code: number) => {
-      if (recorded) return;
-      recorded = true;
-      const attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': code, 'rpc.grpc.status': statusName(code) };
-      calls.add(1, attributes);
-      duration.record(Number(process.hrtime.bigint() - started) / 1e9, attributes);
-    };
-    return new ServerInterceptingCall(call, {
-      // A call the client cancels never sends a status: count it as CANCELLED.
-      start: (next) => next({ onCancel: () => record(Status.CANCELLED) }),
-      sendStatus: (st, next) => {
-        record(st.code);
-        next(st);
-      },
-    });
+  return {
+    onCall(path) {
+      const { service, method } = splitMethodPath(path);
+      const started = process.hrtime.bigint();
+      return {
+        end(code) {
+          const attributes = { 'rpc.system': 'grpc', 'rpc.service': service, 'rpc.method': method, 'rpc.grpc.status_code': code, 'rpc.grpc.status': statusName(code) };
+          calls.add(1, attributes);
+          duration.record(Number(process.hrtime.bigint() - started) / 1e9, attributes);
+        },
+      };
+    },
   };
 }

@@ -35,8 +35,8 @@ export interface ServiceHooks {
   onDraining?(): Promise<void> | void;
   /** Called after the drain, before exit: flush telemetry here. */
   onStopped?(): Promise<void> | void;
-  /** gRPC server interceptors to install (observability's per-method metrics), after the runtime's own. */
-  readonly serverInterceptors?: readonly import('@grpc/grpc-js').ServerInterceptor[];
+  /** Observers of every served call (observability's server spans and metrics), run by the runtime's one interceptor. */
+  readonly callObservers?: readonly import('./server-call-interceptor').ServerCallObserver[];
 }
 
 /** HookFactory builds the hooks of a process from its effective runtime config. */

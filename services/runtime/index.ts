@@ -9,5 +9,7 @@ export { createLogger, setLogContextProvider } from './log';
 export type { Logger } from './log';
 export { distEntry, protoRoot, repoRoot } from './paths';
 export { runtimeSpecs } from './runtime-config';
-export { INSTANCE_HEADER, loadProtos, runMain, runService } from './server';
+export { INSTANCE_HEADER } from './server-call-interceptor';
+export type { ObservedCall, ServerCallObserver } from './server-call-interceptor';
+export { loadProtos, runMain, runService } from './server';
 export type { RunningService, RuntimeConfig, ServiceContext, ServiceDefinition } from './server';

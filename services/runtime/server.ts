@@ -14,10 +14,8 @@ import { installCrashGuards } from './crash-guards';
 import { hookFactories, type HealthState, type InstanceInfo, type ServiceHooks } from './hooks';
 import { createLogger, type Logger } from './log';
 import { protoRoot } from './paths';
+import { serverCallInterceptor } from './server-call-interceptor';
 import { defaultInstanceId, runtimeSpecs } from './runtime-config';
-
-/** INSTANCE_HEADER is sent as response metadata by every call of every service. */
-export const INSTANCE_HEADER = 'mediamesh-instance';
 
 export type RuntimeConfig = ConfigOf<typeof runtimeSpecs>;
 
@@ -75,7 +73,7 @@ export async function runService<S extends Record<string, EnvSpec<unknown>>>(
   ];
   const shutdownController = new AbortController();
   const server = new grpc.Server({
-    interceptors: [instanceHeaderInterceptor(instanceId), ...hooks.flatMap((h) => h.serverInterceptors ?? [])],
+    interceptors: [serverCallInterceptor(instanceId, hooks.flatMap((h) => h.callObservers ?? []))],
     'grpc.max_receive_message_length': runtime.maxMessageBytes,
     'grpc.max_send_message_length': runtime.maxMessageBytes,
   });
@@ -157,16 +155,6 @@ export function runMain<S extends Record<string, EnvSpec<unknown>>>(def: Service
       process.exit(1);
     },
   );
-}
-
-function instanceHeaderInterceptor(instanceId: string): grpc.ServerInterceptor {
-  return (_method, call) =>
-    new grpc.ServerInterceptingCall(call, {
-      sendMetadata: (metadata, next) => {
-        metadata.set(INSTANCE_HEADER, instanceId);
-        next(metadata);
-      },
-    });
 }
 
 /** drain refuses new calls and waits for in-flight ones, forcing after the timeout. */
