@@ -1,8 +1,8 @@
 /**
  * telemetryHookFactory plugs telemetry into the shared service runtime (services/runtime/hooks.ts):
  * every served gRPC method gets its server span (grpc-spans.ts) and its rate/errors/duration
- * metrics through call observers of the runtime's server interceptor, and onStopped (after the drain, so the last calls' spans
- * have ended) flushes and shuts the SDK down.
+ * metrics through call observers of the runtime's server interceptor, and onStopped (after the
+ * drain, so the last calls' spans have ended) flushes and shuts the SDK down.
  */
 import type { HookFactory, ServiceHooks } from '../services/runtime/hooks';
 import type { ServerCallObserver } from '../services/runtime/server-call-interceptor';

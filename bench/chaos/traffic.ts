@@ -7,7 +7,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ImageServiceClient } from '../../generated/mediamesh/image/v1/image';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { retryCutResponseInterceptor } from '../../mesh/client';
+import { retryCutResponseProvider } from '../../mesh/client';
 import { outsideBootstrap } from '../../test/harness/mesh';
 import type { Sample } from './stats';
 
@@ -26,7 +26,7 @@ export function xdsClient<C extends grpc.Client>(Client: new (target: string, cr
   }
   return new Client(`xds:///${service}`, grpc.credentials.createInsecure(), {
     'grpc.TEST_ONLY_DO_NOT_USE_IN_PROD.xds_bootstrap_config': JSON.stringify(outsideBootstrap(xdsPort, nodeId)),
-    interceptors: [retryCutResponseInterceptor()],
+    interceptor_providers: [retryCutResponseProvider()],
   });
 }
 

@@ -14,7 +14,7 @@ import { meshClientInterceptors } from './interceptors';
 import { retryCutResponseProvider } from './retry-cut-response';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
-export { retryCutResponseInterceptor } from './retry-cut-response';
+export { retryCutResponseProvider } from './retry-cut-response';
 export type { BootstrapOptions } from './bootstrap';
 
 export type MeshMode = 'proxyless' | 'envoy' | 'direct';

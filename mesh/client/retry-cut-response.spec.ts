@@ -4,7 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatObjectResponse, StorageServiceClient, StorageServiceService } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from './index';
-import { retryCutResponseInterceptor, retryCutResponseProvider } from './retry-cut-response';
+import { retryCutResponseProvider } from './retry-cut-response';
 
 /**
  * A gRPC server on node:http2 that can do what a server killed mid-response does: send the
@@ -54,8 +54,8 @@ afterEach(async () => {
   for (const stop of stops.splice(0).reverse()) await stop();
 });
 
-function client(port: number, interceptors: grpc.Interceptor[]): StorageServiceClient {
-  const c = new StorageServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.service_config': RETRY_POLICY, interceptors });
+function client(port: number, providers: grpc.InterceptorProvider[]): StorageServiceClient {
+  const c = new StorageServiceClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.service_config': RETRY_POLICY, interceptor_providers: providers });
   stops.push(() => c.close());
   return c;
 }
@@ -70,7 +70,7 @@ function stat(c: StorageServiceClient, deadlineMs = 5000) {
   });
 }
 
-describe('retryCutResponseInterceptor', () => {
+describe('retryCutResponseProvider', () => {
   it('repeats an idempotent call whose response was cut after its headers; the retry policy alone does not', async () => {
     const plain = await startServer(['cut', 'ok']);
     const without = await stat(client(plain.port, []));
@@ -78,19 +78,19 @@ describe('retryCutResponseInterceptor', () => {
     expect(plain.calls).toHaveLength(1);
 
     const server = await startServer(['cut', 'ok']);
-    expect(await stat(client(server.port, [retryCutResponseInterceptor()]))).toEqual({ key: 'from-attempt-2', attemptHeader: '2' });
+    expect(await stat(client(server.port, [retryCutResponseProvider()]))).toEqual({ key: 'from-attempt-2', attemptHeader: '2' });
     expect(server.calls.map((c) => c.path)).toEqual(['/mediamesh.storage.v1.StorageService/StatObject', '/mediamesh.storage.v1.StorageService/StatObject']);
   });
 
   it('stops after its attempts, and within the deadline', async () => {
     const server = await startServer(['cut', 'cut', 'cut', 'cut']);
-    expect((await stat(client(server.port, [retryCutResponseInterceptor(3)]))).code).toBe(grpc.status.UNAVAILABLE);
+    expect((await stat(client(server.port, [retryCutResponseProvider(3)]))).code).toBe(grpc.status.UNAVAILABLE);
     expect(server.calls).toHaveLength(3);
 
     const short = await startServer(['cut', 'cut', 'cut', 'cut']);
     const t0 = performance.now();
     // 25 ms backoff fits in 80 ms; the next one (100 ms) does not.
-    expect((await stat(client(short.port, [retryCutResponseInterceptor(3)]), 80)).code).toBe(grpc.status.UNAVAILABLE);
+    expect((await stat(client(short.port, [retryCutResponseProvider(3)]), 80)).code).toBe(grpc.status.UNAVAILABLE);
     expect(short.calls).toHaveLength(2);
     expect(performance.now() - t0).toBeLessThan(1000);
   });
@@ -107,7 +107,7 @@ describe('retryCutResponseInterceptor', () => {
 
   it('never repeats a write', async () => {
     const server = await startServer(['cut', 'ok']);
-    const c = client(server.port, [retryCutResponseInterceptor()]);
+    const c = client(server.port, [retryCutResponseProvider()]);
     const err = await new Promise<grpc.ServiceError | null>((resolve) => c.deleteObject({ bucket: 'b', key: 'k' }, (e) => resolve(e)));
     expect(err?.code).toBe(grpc.status.UNAVAILABLE);
     expect(server.calls).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('retryCutResponseInterceptor', () => {
 
   it('a cancelled call ends CANCELLED and is not started again', async () => {
     const server = await startServer(['cut', 'ok']);
-    const c = client(server.port, [retryCutResponseInterceptor()]);
+    const c = client(server.port, [retryCutResponseProvider()]);
     const result = new Promise<number | undefined>((resolve) => {
       const call = c.statObject({ bucket: 'b', key: 'k' }, (err) => resolve(err?.code));
       call.on('metadata', () => {});

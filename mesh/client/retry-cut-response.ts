@@ -1,5 +1,5 @@
 /**
- * retryCutResponseInterceptor: a client interceptor that repeats an idempotent unary call
+ * retryCutResponseProvider: a client interceptor that repeats an idempotent unary call
  * whose response was cut off after its headers, the one failure the mesh's retry policy
  * cannot cover.
  *
@@ -29,24 +29,18 @@ type Listener = Partial<grpc.InterceptingListener>;
 const BACKOFF_MS = [25, 100, 250];
 
 /** retriesCutResponse: the methods the interceptor works on (idempotent, one request, one response). */
-export function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']): boolean {
-  return !method.requestStream && !method.responseStream && IDEMPOTENT_METHODS.has(method.path ?? '');
-}
-
-/** retryCutResponseInterceptor makes the interceptor; `attempts` counts the first one. */
-export function retryCutResponseInterceptor(attempts = 3): grpc.Interceptor {
-  return (options, nextCall) => {
-    if (!retriesCutResponse(options.method_definition)) return new grpc.InterceptingCall(nextCall(options));
-    return new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts);
-  };
+function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']): boolean {
+  return !method.requestStream && !method.responseStream && IDEMPOTENT_METHODS.has(method.path);
 }
 
 /**
- * retryCutResponseProvider gives the interceptor to the methods it works on and nothing to the
- * others (grpc-js skips a provider's undefined), so their calls pay no extra layer.
+ * retryCutResponseProvider (for a channel's `interceptor_providers`) gives the interceptor to the
+ * methods it works on and nothing to the others (grpc-js skips a provider's undefined), so their
+ * calls pay no extra layer. `attempts` counts the first one.
  */
 export function retryCutResponseProvider(attempts = 3): grpc.InterceptorProvider {
-  const interceptor = retryCutResponseInterceptor(attempts);
+  const interceptor: grpc.Interceptor = (options, nextCall) =>
+    new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts);
   return ((method) => (retriesCutResponse(method) ? interceptor : undefined)) as grpc.InterceptorProvider;
 }
 

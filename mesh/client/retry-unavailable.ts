@@ -2,7 +2,7 @@
  * retryUnavailable: make an idempotent call (a read, or an operation that is a pure function
  * of stored bytes) again when it dies with UNAVAILABLE. The mesh's retry policy (xDS, applied
  * by grpc-js or Envoy, when the service has one) covers a call until its response headers
- * arrive, and retryCutResponseInterceptor a unary response cut after them. What is left comes
+ * arrive, and retryCutResponseProvider a unary response cut after them. What is left comes
  * here: a stream cut halfway (a GetObject after its head, a download), and calls that failed
  * on every attempt those allowed. The caller starts over (another instance answers) up to
  * `attempts` times in all. Other errors, and aborts, pass through.
