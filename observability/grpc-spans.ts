@@ -28,6 +28,7 @@ import {
   type TextMapGetter,
   type TextMapSetter,
 } from '@opentelemetry/api';
+import { contextWithSpan } from './spans';
 
 const tracer = trace.getTracer('mediamesh/grpc');
 
@@ -65,12 +66,22 @@ function endWithStatus(span: Span, code: grpc.status, details: string): void {
   span.end();
 }
 
-/** tracingClientInterceptor makes the CLIENT span of each call and sends its context along. */
+/**
+ * tracingClientInterceptor makes the CLIENT span of each call and sends its context along. A call
+ * that is not recorded (an unsampled trace) only sends the traceparent on: no listener layer.
+ */
 export const tracingClientInterceptor: grpc.Interceptor = (options, nextCall) => {
   const parent = context.active();
   const { name, attributes } = describePath(options.method_definition.path);
   const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-  const ctx = trace.setSpan(parent, span);
+  const ctx = contextWithSpan(parent, span);
+  if (!span.isRecording())
+    return new grpc.InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        propagation.inject(ctx, metadata, metadataSetter);
+        next(metadata, listener);
+      },
+    });
   let ended = false;
   return new grpc.InterceptingCall(nextCall(options), {
     start(metadata, listener, next) {
@@ -88,17 +99,22 @@ export const tracingClientInterceptor: grpc.Interceptor = (options, nextCall) =>
   });
 };
 
-/** tracingCallObserver makes the SERVER span of each call, parented on the caller's traceparent. */
+const NOTHING_TO_END = () => undefined;
+
+/**
+ * tracingCallObserver makes the SERVER span of each call, parented on the caller's traceparent. An
+ * unrecorded call (an unsampled caller) only keeps the caller's context active for the handler.
+ */
 export const tracingCallObserver: ServerCallObserver = {
   onCall(path, metadata) {
     const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
     const { name, attributes } = describePath(path);
     const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-    const ctx: Context = trace.setSpan(parent, span);
+    const ctx = contextWithSpan(parent, span);
     return {
       // Around grpc-js's delivery of the message and half-close, which call the handler.
       run: (deliver) => context.with(ctx, deliver),
-      end: (code, details) => endWithStatus(span, code, details),
+      end: span.isRecording() ? (code, details) => endWithStatus(span, code, details) : NOTHING_TO_END,
     };
   },
 };

@@ -11,6 +11,7 @@
 import type * as http from 'node:http';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { bindTrace } from './request-trace';
+import { contextWithSpan } from './spans';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -22,36 +23,33 @@ type Traced = http.IncomingMessage & { [SPAN]?: Span };
 export function traceHttpHandler(handler: Handler): Handler {
   return (req, res) => {
     const method = req.method ?? 'GET';
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
     const parent = propagation.extract(ROOT_CONTEXT, req.headers);
-    const span = tracer.startSpan(
-      method,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': method,
-          'url.path': q < 0 ? url : url.slice(0, q),
-          'url.scheme': 'http',
-          'network.protocol.version': req.httpVersion,
-          'server.port': req.socket.localPort ?? 0,
-          'client.address': req.socket.remoteAddress ?? '',
-          ...(req.headers['user-agent'] ? { 'user_agent.original': req.headers['user-agent'] } : {}),
-        },
-      },
-      parent,
-    );
-    (req as Traced)[SPAN] = span;
-    const end = () => {
-      const status = res.statusCode;
-      span.setAttribute('http.response.status_code', status);
-      if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
-      if (!res.writableFinished) span.setAttribute('mediamesh.http.aborted', true);
-      span.end();
-    };
-    // 'close' comes last in every case (after 'finish' when the response completed).
-    res.once('close', end);
-    const ctx = trace.setSpan(parent, span);
+    // Attributes after the sampling decision: none of our samplers reads them, and an unsampled
+    // request (lean-tracer.ts parentBased) then costs no attribute object and no 'close' listener.
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER }, parent);
+    if (span.isRecording()) {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      span.setAttributes({
+        'http.request.method': method,
+        'url.path': q < 0 ? url : url.slice(0, q),
+        'url.scheme': 'http',
+        'network.protocol.version': req.httpVersion,
+        'server.port': req.socket.localPort ?? 0,
+        'client.address': req.socket.remoteAddress ?? '',
+        ...(req.headers['user-agent'] ? { 'user_agent.original': req.headers['user-agent'] } : {}),
+      });
+      (req as Traced)[SPAN] = span;
+      // 'close' comes last in every case (after 'finish' when the response completed).
+      res.once('close', () => {
+        const status = res.statusCode;
+        span.setAttribute('http.response.status_code', status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR, message: `HTTP ${status}` });
+        if (!res.writableFinished) span.setAttribute('mediamesh.http.aborted', true);
+        span.end();
+      });
+    }
+    const ctx = contextWithSpan(parent, span);
     // The handler's awaits lose the active context (sync-context.ts): the request carries it.
     bindTrace(req, ctx);
     context.with(ctx, handler, undefined, req, res);

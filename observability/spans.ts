@@ -10,7 +10,7 @@
  * active; after an await, use the span fn receives (the active context does not follow awaits).
  * With tracing off the API hands out non-recording spans: the cost is a function call.
  */
-import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
 import { traceOf } from './request-trace';
 
 /** SpanAttributes accepts undefined values and drops them, so callers can pass optional fields as they are. */
@@ -81,6 +81,14 @@ const shared = spanHelpers('media');
 
 /** withSpan runs fn in a child span of tracer mediamesh/media (use spanHelpers(module) for your own). */
 export const withSpan = shared.withSpan;
+
+/**
+ * contextWithSpan is parent with span active, or parent itself when span already is its span (a
+ * child of an unsampled parent is that parent's span: tracer/lean-tracer.ts parentBased).
+ */
+export function contextWithSpan(parent: Context, span: Span): Context {
+  return trace.getSpan(parent) === span ? parent : trace.setSpan(parent, span);
+}
 
 /** setSpanAttributes adds attributes to a span (e.g. a step's output bytes once encoded); a no-op for undefined. */
 export function setSpanAttributes(span: Span | undefined, attrs: SpanAttributes): void {

@@ -85,7 +85,7 @@ export function startTelemetry(config: TelemetryConfig, log: Logger): Telemetry 
       eventCountLimit: settings.eventCountLimit,
       linkCountLimit: settings.linkCountLimit,
     };
-    api.trace.setGlobalTracerProvider(new LeanTracerProvider({ sampler: createSampler(settings.sampler, settings.samplerArg), followLocalParent: settings.sampler.startsWith('parentbased_'), limits, sink: exporter }));
+    api.trace.setGlobalTracerProvider(new LeanTracerProvider({ sampler: createSampler(settings.sampler, settings.samplerArg), parentBased: settings.sampler.startsWith('parentbased_'), limits, sink: exporter }));
   }
 
   let prometheus: import('@opentelemetry/exporter-prometheus').PrometheusExporter | undefined;

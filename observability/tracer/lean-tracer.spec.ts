@@ -60,18 +60,30 @@ describe('LeanTracer', () => {
     expect(ended).toEqual([]);
   });
 
-  it('with followLocalParent, samples a child of its own sampled span without asking the sampler', () => {
+  it('parentBased: a child follows its parent, local or remote, without asking the sampler; an unsampled parent is passed on as it is', () => {
     const asked: string[] = [];
     const base = createSampler('parentbased_always_on', 1);
     const counting = { shouldSample: (...args: Parameters<typeof base.shouldSample>) => (asked.push(args[2]), base.shouldSample(...args)), toString: () => 'counting' };
-    const t = new LeanTracerProvider({ sampler: counting, followLocalParent: true, limits, sink }).getTracer('follow');
+    const t = new LeanTracerProvider({ sampler: counting, parentBased: true, limits, sink }).getTracer('follow');
     const root = t.startSpan('root', {}, ROOT_CONTEXT);
     const child = t.startSpan('child', {}, trace.setSpan(ROOT_CONTEXT, root)) as LeanSpan;
-    t.startSpan('remote-child', {}, trace.setSpanContext(ROOT_CONTEXT, remote(TraceFlags.SAMPLED)));
-    t.startSpan('unsampled-child', {}, trace.setSpanContext(ROOT_CONTEXT, remote(TraceFlags.NONE)));
-    expect(asked).toEqual(['root', 'remote-child', 'unsampled-child']);
+    const remoteChild = t.startSpan('remote-child', {}, trace.setSpanContext(ROOT_CONTEXT, remote(TraceFlags.SAMPLED))) as LeanSpan;
+    const unsampledParent = trace.setSpanContext(ROOT_CONTEXT, remote(TraceFlags.NONE));
+    const unsampled = t.startSpan('unsampled-child', { attributes: { a: 1 } }, unsampledParent);
+    expect(asked).toEqual(['root']);
     expect(child.spanContext()).toMatchObject({ traceId: root.spanContext().traceId, traceFlags: TraceFlags.SAMPLED });
     expect(child.parent?.spanId).toBe(root.spanContext().spanId);
+    expect(remoteChild).toBeInstanceOf(LeanSpan);
+    expect(remoteChild.parent?.spanId).toBe('b'.repeat(16));
+    // The unsampled child is the parent's span: the trace goes on with the caller's ids and nothing is recorded.
+    expect(unsampled).toBe(trace.getSpan(unsampledParent));
+    expect(unsampled.isRecording()).toBe(false);
+    expect(t.startSpan('grandchild', {}, trace.setSpan(unsampledParent, unsampled))).toBe(unsampled);
+    unsampled.end();
+    expect(ended).toEqual([]);
+    // An invalid parent is no parent: the span is a root, and the sampler decides.
+    t.startSpan('orphan', {}, trace.setSpanContext(ROOT_CONTEXT, { traceId: '0'.repeat(32), spanId: 'b'.repeat(16), traceFlags: TraceFlags.NONE }));
+    expect(asked).toEqual(['root', 'orphan']);
   });
 
   it('samples roots by trace id ratio (parentbased_traceidratio)', () => {

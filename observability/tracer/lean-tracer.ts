@@ -32,11 +32,13 @@ export interface LeanTracerOptions {
   /** Receives every recording span when it ends (the exporter drops the unsampled ones). */
   readonly sink: SpanSink;
   /**
-   * The sampler is ParentBased with the default delegates for local parents (every parentbased_*
-   * OTEL_TRACES_SAMPLER): a child of one of our own recording spans is then sampled like it without
-   * asking the sampler, which would check the parent's ids with regular expressions on every span.
+   * The sampler is ParentBased with the default delegates (every parentbased_* OTEL_TRACES_SAMPLER):
+   * a span with a valid parent, local or remote, then follows the parent's sampled flag without
+   * asking the sampler (which would check the parent's ids with regular expressions again). A child
+   * of an unsampled parent is the parent's own non-recording span: no id, no object, no sampler call,
+   * so an unsampled request costs little more than carrying its traceparent on.
    */
-  readonly followLocalParent?: boolean;
+  readonly parentBased?: boolean;
 }
 
 const FOLLOW_PARENT: SamplingResult = { decision: SamplingDecision.RECORD_AND_SAMPLED };
@@ -53,16 +55,13 @@ class LeanTracer implements Tracer {
     const parentContext = parentSpan?.spanContext();
     // Our own spans' ids are valid by construction; a context from outside (a traceparent) is checked.
     const parent = parentContext && (parentSpan instanceof LeanSpan || isSpanContextValid(parentContext)) ? parentContext : undefined;
+    if (parent && this.options.parentBased && !(parent.traceFlags & TraceFlags.SAMPLED)) return parentSpan!;
     const traceId = parent ? parent.traceId : newTraceId();
     const spanId = newSpanId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     const attributes = options.attributes ?? {};
     const links = options.links ?? [];
-    // A LeanSpan parent is recording, hence sampled (our samplers never record without sampling).
-    const result =
-      this.options.followLocalParent && parentSpan instanceof LeanSpan && parentContext!.traceFlags & TraceFlags.SAMPLED
-        ? FOLLOW_PARENT
-        : this.options.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
+    const result = parent && this.options.parentBased ? FOLLOW_PARENT : this.options.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
     const spanContext: SpanContext = {
       traceId,
       spanId,
