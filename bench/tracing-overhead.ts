@@ -10,8 +10,10 @@
  *  - Every chain is warmed up at full load (10 s): a fresh chain serves half its steady rate at first.
  *  - Short windows in mirrored rounds (off, on, 10 %, 10 %, on, off): the machine's speed drifts by
  *    ±15 % over tens of seconds, and a mirrored round cancels a drift that is linear over the round.
- * Prints req/s and p50 per side, the ratio on/off of the means (target >= 0.95), req/s per chain, and
- * the CPU time each process spent per request (from /proc), split main thread / other threads.
+ * Prints req/s and p50 per side, the ratio on/off of the means (target >= 0.95) with its 95 % interval
+ * over the chains (bench/ratio-interval.ts: with 3 chains per side it spans several points; more
+ * chains narrow it), req/s per chain, and the CPU time each process spent per request (from /proc),
+ * split main thread / other threads.
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [rounds, default 9] [chains per side, default 3]
  * Calibrate: TRACING_OVERHEAD_CALIBRATE=1 runs the "on" side untraced too (off/off): its ratio shows the method's own error.
  * Source size: TRACING_OVERHEAD_SOURCE=1920x1280 (default 640x427, the smallest useful source, where tracing's per-call cost shows most).
@@ -19,6 +21,7 @@
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMeter } from './cpu-time';
+import { formatInterval, ratioInterval } from './ratio-interval';
 import { startChain, type Chain } from './tracing-chain';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -122,11 +125,15 @@ async function main(): Promise<void> {
     // Spans of the last window may still be batched: the CPU figures of the traced sides slightly understate export.
     const cpu = (s: Side) => Object.values(s.cpuBy).reduce((a, b) => a + b, 0) / s.requests;
     const label: Record<Side['name'], string> = { off: 'tracing off', on: 'tracing on', 'on-10%': 'on, 10 % sampled' };
+    // Chains are the independent samples (each one's processes have their own speed): the interval comes from their means.
+    const chainMeans = (s: Side) => s.byChain.map(mean);
+    const interval = (s: Side) => formatInterval(ratioInterval(chainMeans(s), chainMeans(off)));
     for (const s of sides) {
       const ratio = s === off ? '' : `  ratio ${(rps(s) / rps(off)).toFixed(3)}, CPU ratio ${(cpu(off) / cpu(s)).toFixed(3)}`;
       console.log(`${label[s.name].padEnd(22)} ${rps(s).toFixed(1).padStart(6)} req/s (p50 ${p50(s)} ms), CPU ${cpu(s).toFixed(2)} ms/req${ratio}`);
     }
     console.log(`ratio on/off: ${(rps(on) / rps(off)).toFixed(3)} (target >= 0.95); spans in Jaeger ${jaeger.uiUrl}`);
+    if (chainsPerSide >= 2) for (const s of sides.slice(1)) console.log(`  by chain means, ${label[s.name]} / off: ${interval(s)}`);
     for (const s of sides) console.log(`  req/s by chain, ${label[s.name]}: ${s.byChain.map((xs) => mean(xs).toFixed(1)).join(' / ')}`);
     const by = (s: Side) => Object.entries(s.cpuBy).map(([name, ms]) => `${name} ${(ms / s.requests).toFixed(2)}`).join(', ');
     for (const s of sides) console.log(`  CPU ms per request, ${label[s.name]}: ${by(s)}; Jaeger meanwhile ${(s.jaegerMs / s.requests).toFixed(2)}`);
