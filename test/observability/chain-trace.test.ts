@@ -2,11 +2,12 @@
  * One trace across real processes: an HTTP client with its own `traceparent` → gateway (HTTP server,
  * gRPC client) → image (gRPC server, sharp steps, gRPC client) → storage (gRPC server), read back from
  * a real Jaeger through /api/v3/traces/{id}. Every span must share the caller's trace id and hang
- * off the right parent; a failing request marks exactly the spans that failed.
+ * off the right parent; a failing request marks exactly the spans that failed; a caller's unsampled
+ * trace is served and never recorded.
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startJaeger, waitForTrace, type JaegerServer, type JaegerSpan } from '../harness/jaeger';
+import { fetchTrace, startJaeger, waitForTrace, type JaegerServer, type JaegerSpan } from '../harness/jaeger';
 import { ancestors, describeSpans, findSpan, newCaller, startChain, type Chain } from './support';
 
 const PROCESS = 'grpc.mediamesh.image.v1.ImageService/Process';
@@ -101,6 +102,19 @@ describe('gateway → image → storage', () => {
     const gwServer = findSpan(spans, (s) => s.service === 'mediamesh-gateway' && s.kind === 'SERVER', 'gateway server span');
     expect(gwServer.parentSpanId, dump).toBe(caller.spanId);
     if (res.status < 500) expect(gwServer.status.code, dump).not.toBe('ERROR');
+  });
+
+  it("records nothing for a caller whose traceparent says unsampled, and serves it as usual", async () => {
+    const unsampled = newCaller();
+    const res = await get('/demo/sample.jpg?imageView2/1/w/48/h/48', unsampled.traceparent.replace(/-01$/, '-00'));
+    expect(res.status).toBe(200);
+    // A sampled request after it: once its trace is whole, every process has exported what it ended before.
+    const sampled = newCaller();
+    expect((await get('/demo/sample.jpg?imageView2/1/w/40/h/40', sampled.traceparent)).status).toBe(200);
+    await waitForTrace(jaeger.uiUrl, sampled.traceId, {
+      until: has(['mediamesh-gateway', 'SERVER'], ['mediamesh-image', 'SERVER', PROCESS], ['mediamesh-image', 'INTERNAL', 'image.encode'], ['mediamesh-storage', 'SERVER', GET_OBJECT]),
+    });
+    expect(await fetchTrace(jaeger.uiUrl, unsampled.traceId)).toBeUndefined();
   });
 });
 
