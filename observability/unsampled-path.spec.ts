@@ -87,10 +87,10 @@ describe('an unsampled request', () => {
     const res = await fetch(`${base}/demo/a.jpg`, { headers: { traceparent: `00-${traceId}-${callerSpan}-00` } });
     expect(res.status).toBe(200);
     expect(seen).toEqual([{ traceparent: `00-${traceId}-${callerSpan}-00`, traceId, spanId: callerSpan, sampled: false }]);
-    // No span ends (the 'close' of the response came and went) and none was made to end.
+    // Nothing ends later either: the response has closed by now.
     await new Promise((r) => setTimeout(r, 50));
     expect(recorded).toEqual([]);
-    expect(closeListeners).toEqual([closeListeners[0]]);
+    expect(closeListeners).toHaveLength(1);
   });
 
   it('adds no listener to the response (a sampled one adds the span end)', async () => {

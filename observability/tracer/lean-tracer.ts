@@ -55,13 +55,14 @@ class LeanTracer implements Tracer {
     const parentContext = parentSpan?.spanContext();
     // Our own spans' ids are valid by construction; a context from outside (a traceparent) is checked.
     const parent = parentContext && (parentSpan instanceof LeanSpan || isSpanContextValid(parentContext)) ? parentContext : undefined;
-    if (parent && this.options.parentBased && !(parent.traceFlags & TraceFlags.SAMPLED)) return parentSpan!;
+    const followParent = parent && this.options.parentBased;
+    if (followParent && !(parent.traceFlags & TraceFlags.SAMPLED)) return parentSpan!;
     const traceId = parent ? parent.traceId : newTraceId();
     const spanId = newSpanId();
     const kind = options.kind ?? SpanKind.INTERNAL;
     const attributes = options.attributes ?? {};
     const links = options.links ?? [];
-    const result = parent && this.options.parentBased ? FOLLOW_PARENT : this.options.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
+    const result = followParent ? FOLLOW_PARENT : this.options.sampler.shouldSample(ctx, traceId, name, kind, attributes, links);
     const spanContext: SpanContext = {
       traceId,
       spanId,
