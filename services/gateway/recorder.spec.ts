@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { createRecorder, parseRecording, recordOf } from './recorder';
 
 describe('recorder', () => {
@@ -18,7 +18,9 @@ describe('recorder', () => {
   });
 
   it('createRecorder writes one JSON line per answered request through a Fastify app', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mm-rec-')), 'rec.jsonl');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-rec-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'rec.jsonl');
     const recorder = createRecorder(file);
     const app = fastify();
     app.addHook('onResponse', recorder.onResponse);

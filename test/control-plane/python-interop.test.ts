@@ -36,6 +36,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(async () => {
   await fx?.close();
+  if (bootstrapFile) fs.rmSync(path.dirname(bootstrapFile), { recursive: true, force: true });
 });
 
 describe('Python grpcio client through our control plane', () => {

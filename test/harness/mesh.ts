@@ -99,12 +99,16 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
     }
 
     const xdsPort = opts.xdsPort ?? (await freePort());
+    // Video's temp dirs live in the home: a video instance killed with SIGKILL (chaos) cannot remove them itself.
+    const videoTmp = path.join(home, 'video-tmp');
+    fs.mkdirSync(videoTmp, { recursive: true });
     const adminToken = opts.adminToken ?? 'dev-admin-token';
     const env: Record<string, string> = {
       MEDIAMESH_ZK: zk.connectString,
       MEDIAMESH_XDS_SERVER: `127.0.0.1:${xdsPort}`,
       MEDIAMESH_HOME: home,
       MEDIAMESH_ADMIN_TOKEN: adminToken,
+      MEDIAMESH_VIDEO_TMPDIR: videoTmp,
       // jemalloc preloaded when installed, else MALLOC_ARENA_MAX=2 (services/runtime/allocator.ts).
       ...allocatorEnv(),
       ...(jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl } : { OTEL_SDK_DISABLED: 'true' }),
