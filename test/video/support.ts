@@ -71,11 +71,23 @@ export async function startStorage(): Promise<Storage> {
   };
 }
 
-/** startVideo runs services/video from dist dialling storage directly. */
-export function startVideo(storage: Storage, env: Record<string, string> = {}): Promise<StartedService> {
-  return startService('services/video/main.ts', {
-    env: { MEDIAMESH_MESH_MODE: 'direct', MEDIAMESH_DIRECT_STORAGE: storage.proc.address, MEDIAMESH_ZK: '', ...env },
-  });
+/**
+ * startVideo runs services/video from dist dialling storage directly. Its temp dirs (job workspaces, source
+ * cache) go in a dir of its own, removed when the process has exited: one killed with SIGKILL cannot remove them.
+ */
+export async function startVideo(storage: Storage, env: Record<string, string> = {}): Promise<StartedService> {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-video-tmp-'));
+  const removeTmp = () => fs.rmSync(tmp, { recursive: true, force: true });
+  try {
+    const proc = await startService('services/video/main.ts', {
+      env: { MEDIAMESH_MESH_MODE: 'direct', MEDIAMESH_DIRECT_STORAGE: storage.proc.address, MEDIAMESH_ZK: '', MEDIAMESH_VIDEO_TMPDIR: tmp, ...env },
+    });
+    void proc.exited.then(removeTmp);
+    return proc;
+  } catch (err) {
+    removeTmp();
+    throw err;
+  }
 }
 
 export const videoClient = (address: string) =>
