@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import fastify from 'fastify';
-import { describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirForTest } from '../../test/harness/temp-dir';
 import { createRecorder, parseRecording, recordOf } from './recorder';
 
 describe('recorder', () => {
@@ -18,9 +18,7 @@ describe('recorder', () => {
   });
 
   it('createRecorder writes one JSON line per answered request through a Fastify app', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-rec-'));
-    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'rec.jsonl');
+    const file = path.join(tempDirForTest('mm-rec-'), 'rec.jsonl');
     const recorder = createRecorder(file);
     const app = fastify();
     app.addHook('onResponse', recorder.onResponse);

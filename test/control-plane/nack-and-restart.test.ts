@@ -3,17 +3,17 @@
  * traffic keeps flowing on the last good config; the control plane restarted under load
  * does not interrupt traffic, and clients resync with the new process afterwards.
  */
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
 import { startControlPlaneServer, type RunningControlPlane } from '../../mesh/control-plane/server';
 import { makeResource, type TypeResources } from '../../mesh/control-plane/snapshot';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readPolicy } from '../../mesh/control-plane/policy/policy-store';
 import { distEntry, repoRoot } from '../../services/runtime/paths';
 import { freePort } from '../harness/ports';
 import { startNode } from '../harness/process';
+import { tempDirForTest } from '../harness/temp-dir';
 import { countInstances, createMeshFixture, eventually, type MeshFixture } from './fixtures/mesh-fixture';
 import { createXdsBootstrap } from '../../mesh/client/bootstrap';
 import { echoClient } from './fixtures/echo-backend';
@@ -110,9 +110,7 @@ describe('control plane failure handling', () => {
   });
 
   it('refuses to start with an invalid policy file, naming every error (exit 2)', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-policy-'));
-    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'bad.yaml');
+    const file = path.join(tempDirForTest('mm-policy-'), 'bad.yaml');
     fs.writeFileSync(file, 'services:\n  image:\n    retry: { on: [sometimes], attempts: 0 }\n    colour: blue\n');
     const proc = startNode(distEntry('mesh/control-plane/main.ts'), { env: { MEDIAMESH_ZK: fx.zk.connectString, MEDIAMESH_XDS_PORT: '0', MEDIAMESH_CP_STATUS_PORT: '0', MEDIAMESH_POLICY_FILE: file } });
     expect(await proc.exited).toBe(2);

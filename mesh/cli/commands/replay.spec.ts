@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it, onTestFinished, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { tempDirForTest } from '../../../test/harness/temp-dir';
 import { UsageError } from '../command';
 import { command, describeMismatch, isMismatch, replay } from './replay';
 
@@ -42,9 +42,7 @@ describe('mediamesh replay', () => {
   });
 
   it('exits 2 naming bad lines of the recording', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-replay-'));
-    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const file = path.join(dir, 'r.jsonl');
+    const file = path.join(tempDirForTest('mm-replay-'), 'r.jsonl');
     fs.writeFileSync(file, '{"t":0}\n');
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     expect(await command.run([file, '--target', 'http://127.0.0.1:1'])).toBe(2);
