@@ -11,7 +11,7 @@
  *  - Short windows in mirrored rounds (off, on, 10 %, 10 %, on, off): the machine's speed drifts by
  *    ±15 % over tens of seconds, and a mirrored round cancels a drift that is linear over the round.
  * Prints req/s and p50 per side, the ratio on/off of the means (target >= 0.95) with its 95 % interval
- * over the chains (bench/ratio-interval.ts: with 3 chains per side it spans several points; more
+ * over the chains (bench/intervals.ts: with 3 chains per side it spans several points; more
  * chains narrow it), req/s per chain, and the CPU time each process spent per request (from /proc),
  * split main thread / other threads.
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [rounds, default 9] [chains per side, default 3]
@@ -21,7 +21,7 @@
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMeter } from './cpu-time';
-import { formatInterval, ratioInterval } from './ratio-interval';
+import { formatInterval, ratioInterval } from './intervals';
 import { startChain, type Chain } from './tracing-chain';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

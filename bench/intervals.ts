@@ -1,4 +1,6 @@
 /**
+ * 95 % confidence intervals for benchmarks that compare two groups of processes.
+ *
  * ratioInterval: the ratio of two means with its 95 % confidence interval, for benchmarks whose
  * independent units are processes (a chain of them per sample). Processes doing the same work differ
  * by several per cent for reasons of their own (JIT decisions, memory layout), so a ratio measured on
@@ -6,10 +8,20 @@
  *
  * Welch's interval through the delta method: var(a/b) ≈ (a/b)² · (var(a)/(n_a·a²) + var(b)/(n_b·b²)),
  * with Student's t at the Welch–Satterthwaite degrees of freedom.
+ *
+ * differenceInterval: the difference of two means with Welch's 95 % interval, for benchmarks whose
+ * samples are already differences (a process's CPU per call after a change minus before it).
  */
 
 export interface RatioInterval {
   readonly ratio: number;
+  readonly low: number;
+  readonly high: number;
+}
+
+/** DifferenceInterval is mean(a) − mean(b) with its 95 % bounds. */
+export interface DifferenceInterval {
+  readonly difference: number;
   readonly low: number;
   readonly high: number;
 }
@@ -23,6 +35,12 @@ const variance = (xs: readonly number[]) => {
   return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);
 };
 
+/** t95 is Student's 95 % quantile at Welch–Satterthwaite's degrees of freedom for two squared standard errors. */
+function t95(ua: number, ub: number, na: number, nb: number): number {
+  const df = ua + ub === 0 ? Infinity : (ua + ub) ** 2 / (ua ** 2 / (na - 1) + ub ** 2 / (nb - 1));
+  return df >= 31 ? 2.0 : T95[Math.max(1, Math.floor(df)) - 1]!;
+}
+
 /** ratioInterval is mean(a) / mean(b) with its 95 % interval; a and b need two samples each. */
 export function ratioInterval(a: readonly number[], b: readonly number[]): RatioInterval {
   if (a.length < 2 || b.length < 2) throw new Error('ratioInterval needs at least two samples per side');
@@ -32,9 +50,19 @@ export function ratioInterval(a: readonly number[], b: readonly number[]): Ratio
   const ua = variance(a) / (a.length * ma * ma);
   const ub = variance(b) / (b.length * mb * mb);
   const se = ratio * Math.sqrt(ua + ub);
-  const df = ua + ub === 0 ? Infinity : (ua + ub) ** 2 / (ua ** 2 / (a.length - 1) + ub ** 2 / (b.length - 1));
-  const t = df >= 31 ? 2.0 : T95[Math.max(1, Math.floor(df)) - 1]!;
+  const t = t95(ua, ub, a.length, b.length);
   return { ratio, low: ratio - t * se, high: ratio + t * se };
+}
+
+/** differenceInterval is mean(a) − mean(b) with Welch's 95 % interval; a and b need two samples each. */
+export function differenceInterval(a: readonly number[], b: readonly number[]): DifferenceInterval {
+  if (a.length < 2 || b.length < 2) throw new Error('differenceInterval needs at least two samples per side');
+  const difference = mean(a) - mean(b);
+  const ua = variance(a) / a.length;
+  const ub = variance(b) / b.length;
+  const t = t95(ua, ub, a.length, b.length);
+  const se = Math.sqrt(ua + ub);
+  return { difference, low: difference - t * se, high: difference + t * se };
 }
 
 /** formatInterval prints "0.939 (95 % CI 0.905–0.973)". */

@@ -1,0 +1,101 @@
+/**
+ * periodic-work-preload: loaded with `--require` (NODE_OPTIONS) into the treated storage processes
+ * of bench/periodic-work-effect.ts. When SIGUSR2 arrives it starts one kind of periodic work
+ * (PERIODIC_WORK_KIND) every PERIODIC_WORK_MS milliseconds, aimed at the sinks the benchmark runs:
+ *
+ *   http    a 1 KB POST with Node's http client and a keep-alive agent (what our span exporter does)
+ *   fetch   the same POST with fetch (undici)
+ *   grpc    a 1 KB unary call with grpc-js
+ *   worker  the http POST from a worker thread (the bytes are copied to it, never transferred)
+ *   tcp     1 KB written to a raw TCP connection (no answer)
+ *   tcp-echo  the same, and the sink answers each write with 100 bytes, which are read
+ *   udp     a 1 KB UDP datagram
+ *   timer   a timer doing a little JSON work and no I/O (the control)
+ *
+ * Without PERIODIC_WORK_KIND it does nothing, so a process it is preloaded into by inheritance is
+ * left alone; nor does it in worker threads, which run NODE_OPTIONS' preloads too.
+ */
+import * as dgram from 'node:dgram';
+import * as net from 'node:net';
+import { isMainThread, Worker } from 'node:worker_threads';
+
+const kind = process.env.PERIODIC_WORK_KIND;
+const BODY = Buffer.alloc(1000, 1);
+
+/** splitHostPort reads "host:port". */
+function splitHostPort(address: string): [string, number] {
+  const colon = address.lastIndexOf(':');
+  return [address.slice(0, colon), Number(address.slice(colon + 1))];
+}
+
+/** httpPoster posts bodies to url with a keep-alive agent. Self-contained: the worker kind runs its source. */
+function httpPoster(url: string): (body: Buffer) => void {
+  const http = require('node:http') as typeof import('node:http');
+  const agent = new http.Agent({ keepAlive: true });
+  return (body) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => res.resume());
+    req.on('error', () => undefined);
+    req.end(body);
+  };
+}
+
+/** sender makes the periodic work of one kind. */
+function sender(kind: string): () => void {
+  const env = (name: string) => {
+    const value = process.env[name];
+    if (!value) throw new Error(`periodic-work-preload: ${name} is not set`);
+    return value;
+  };
+  switch (kind) {
+    case 'http': {
+      const post = httpPoster(env('PERIODIC_WORK_URL'));
+      return () => post(BODY);
+    }
+    case 'fetch': {
+      const url = env('PERIODIC_WORK_URL');
+      return () => void fetch(url, { method: 'POST', body: BODY, headers: { 'content-type': 'application/x-protobuf' } }).then((r) => r.arrayBuffer(), () => undefined);
+    }
+    case 'grpc': {
+      // Required here: only the grpc kind loads grpc-js before the service does.
+      const grpc = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+      const client = new grpc.Client(env('PERIODIC_WORK_GRPC'), grpc.credentials.createInsecure());
+      const same = (b: Buffer) => b;
+      return () => void client.makeUnaryRequest('/sink.Sink/Take', same, same, BODY, () => undefined);
+    }
+    case 'worker': {
+      env('PERIODIC_WORK_URL');
+      const worker = new Worker(`const post = (${httpPoster.toString()})(process.env.PERIODIC_WORK_URL);
+        require('node:worker_threads').parentPort.on('message', (b) => post(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));`, { eval: true });
+      worker.unref();
+      return () => worker.postMessage(new Uint8Array(BODY));
+    }
+    case 'tcp':
+    case 'tcp-echo': {
+      const [host, port] = splitHostPort(env(kind === 'tcp' ? 'PERIODIC_WORK_TCP' : 'PERIODIC_WORK_TCP_ECHO'));
+      const socket = net.connect(port, host);
+      socket.on('error', () => undefined).on('data', () => undefined);
+      socket.unref();
+      return () => void socket.write(BODY);
+    }
+    case 'udp': {
+      const [host, port] = splitHostPort(env('PERIODIC_WORK_UDP'));
+      const socket = dgram.createSocket('udp4');
+      socket.unref();
+      return () => socket.send(BODY, port, host);
+    }
+    case 'timer':
+      return () => void JSON.stringify({ bytes: BODY.length, list: [1, 2, 3] });
+    default:
+      throw new Error(`periodic-work-preload: unknown PERIODIC_WORK_KIND ${kind}`);
+  }
+}
+
+// Worker threads run NODE_OPTIONS' --require too: only the main thread works (else each worker would start another).
+if (kind && isMainThread) {
+  const send = sender(kind); // a bad kind or a missing sink fails at start, not mid-run
+  const everyMs = Number(process.env.PERIODIC_WORK_MS ?? 1000);
+  let timer: NodeJS.Timeout | undefined;
+  process.on('SIGUSR2', () => {
+    timer ??= setInterval(send, everyMs).unref();
+  });
+}
