@@ -15,9 +15,11 @@
  *    interval over processes, is the effect.
  * Prints both groups' per-process changes and the effect. Sinks for the work run in this process.
  * Run: npm run build && node dist/bench/periodic-work-effect.js <kind> [K, default 6] [rounds, default 5]
- * Kinds: http | fetch | grpc | worker | tcp | tcp-echo | udp | timer (periodic-work-preload.ts says what each does);
- * PERIODIC_WORK_MS sets the period (default 1000).
+ * Kinds: http | fetch | grpc | worker | tcp | tcp-keepalive | tcp-echo | udp | timer (periodic-work-preload.ts says what each does);
+ * PERIODIC_WORK_MS sets the period (default 1000); PERIODIC_WORK_PIN_CPU=<n> pins every storage service (all its
+ * threads) to that CPU, which takes wake-ups across CPUs out of the picture.
  */
+import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
@@ -33,7 +35,7 @@ import { cpuMs } from './cpu-time';
 import { differenceInterval } from './intervals';
 import { putObject, startTraced } from './tracing-chain';
 
-const KINDS = ['http', 'fetch', 'grpc', 'worker', 'tcp', 'tcp-echo', 'udp', 'timer'];
+const KINDS = ['http', 'fetch', 'grpc', 'worker', 'tcp', 'tcp-keepalive', 'tcp-echo', 'udp', 'timer'];
 const kind = process.argv[2] ?? '';
 const perGroup = Number(process.argv[3] ?? 6);
 const rounds = Number(process.argv[4] ?? 5);
@@ -126,11 +128,14 @@ async function main(): Promise<void> {
       });
       const client = new StorageServiceClient(service.address, grpc.credentials.createInsecure());
       all.push({ treated, service, client, home, before: [], after: [] });
+      const pin = process.env.PERIODIC_WORK_PIN_CPU;
+      if (pin) execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', pin, String(service.pid)], { stdio: 'ignore' });
       await seedBuckets(client);
       await putObject(client, 'demo', 'a.jpg', crypto.randomBytes(30_000));
     }
     for (const s of all) await load(s, WARM_UP_S);
-    console.log(`periodic-work effect: ${kind} every ${process.env.PERIODIC_WORK_MS ?? 1000} ms in ${perGroup} of ${2 * perGroup} untraced storage services; StatObject from ${LOOPS} loops, ${rounds} + ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
+    const pinned = process.env.PERIODIC_WORK_PIN_CPU ? `, pinned to CPU ${process.env.PERIODIC_WORK_PIN_CPU}` : '';
+    console.log(`periodic-work effect: ${kind} every ${process.env.PERIODIC_WORK_MS ?? 1000} ms in ${perGroup} of ${2 * perGroup} untraced storage services${pinned}; StatObject from ${LOOPS} loops, ${rounds} + ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
     await measureRounds(all, (s) => s.before);
     for (const s of all) if (s.treated) process.kill(s.service.pid, 'SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 3000));

@@ -9,6 +9,7 @@
  *   worker  the http POST from a worker thread (the bytes are copied to it, never transferred)
  *   tcp     1 KB written to a raw TCP connection (no answer)
  *   tcp-echo  the same, and the sink answers each write with 100 bytes, which are read
+ *   tcp-keepalive  the tcp kind on a socket with SO_KEEPALIVE (1 s), as http's keep-alive agent sets it
  *   udp     a 1 KB UDP datagram
  *   timer   a timer doing a little JSON work and no I/O (the control)
  *
@@ -70,9 +71,11 @@ function sender(kind: string): () => void {
       return () => worker.postMessage(new Uint8Array(BODY));
     }
     case 'tcp':
+    case 'tcp-keepalive':
     case 'tcp-echo': {
-      const [host, port] = splitHostPort(env(kind === 'tcp' ? 'PERIODIC_WORK_TCP' : 'PERIODIC_WORK_TCP_ECHO'));
+      const [host, port] = splitHostPort(env(kind === 'tcp-echo' ? 'PERIODIC_WORK_TCP_ECHO' : 'PERIODIC_WORK_TCP'));
       const socket = net.connect(port, host);
+      if (kind === 'tcp-keepalive') socket.setKeepAlive(true, 1000);
       socket.on('error', () => undefined).on('data', () => undefined);
       socket.unref();
       return () => void socket.write(BODY);
