@@ -7,6 +7,7 @@
  *   fetch   the same POST with fetch (undici)
  *   grpc    a 1 KB unary call with grpc-js
  *   worker  the http POST from a worker thread (the bytes are copied to it, never transferred)
+ *   child   the http POST from a child process, whose stdin pipe carries the bytes
  *   tcp     1 KB written to a raw TCP connection (no answer)
  *   tcp-echo  the same, and the sink answers each write with 100 bytes, which are read
  *   tcp-keepalive  the tcp kind on a socket with SO_KEEPALIVE (1 s), as http's keep-alive agent sets it
@@ -16,6 +17,7 @@
  * Without PERIODIC_WORK_KIND it does nothing, so a process it is preloaded into by inheritance is
  * left alone; nor does it in worker threads, which run NODE_OPTIONS' preloads too.
  */
+import { spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as net from 'node:net';
 import { isMainThread, Worker } from 'node:worker_threads';
@@ -69,6 +71,18 @@ function sender(kind: string): () => void {
         require('node:worker_threads').parentPort.on('message', (b) => post(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));`, { eval: true });
       worker.unref();
       return () => worker.postMessage(new Uint8Array(BODY));
+    }
+    case 'child': {
+      // The child posts every BODY.length bytes it reads; it exits when this process's end of the pipe closes.
+      const source = `const post = (${httpPoster.toString()})(process.env.PERIODIC_WORK_URL);
+        let pending = Buffer.alloc(0);
+        process.stdin.on('data', (d) => { pending = Buffer.concat([pending, d]); while (pending.length >= ${BODY.length}) { post(pending.subarray(0, ${BODY.length})); pending = pending.subarray(${BODY.length}); } });
+        process.stdin.on('end', () => process.exit(0));`;
+      env('PERIODIC_WORK_URL');
+      const child = spawn(process.execPath, ['-e', source], { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '', PERIODIC_WORK_KIND: '' } });
+      child.unref();
+      child.stdin.on('error', () => undefined);
+      return () => void child.stdin.write(BODY);
     }
     case 'tcp':
     case 'tcp-keepalive':
