@@ -15,7 +15,7 @@
  *    interval over processes, is the effect.
  * Prints both groups' per-process changes and the effect. Sinks for the work run in this process.
  * Run: npm run build && node dist/bench/periodic-work-effect.js <kind> [K, default 6] [rounds, default 5]
- * Kinds: http | fetch | grpc | worker | child | tcp | tcp-keepalive | tcp-echo | udp | timer (periodic-work-preload.ts says what each does);
+ * Kinds: http | fetch | grpc | worker | child | tcp | tcp-keepalive | tcp-nodelay | tcp-echo | udp | timer (periodic-work-preload.ts says what each does);
  * PERIODIC_WORK_MS sets the period (default 1000); PERIODIC_WORK_PIN_CPU=<n> pins every storage service (all its
  * threads) to that CPU, which takes wake-ups across CPUs out of the picture.
  */
@@ -35,7 +35,7 @@ import { cpuMs } from './cpu-time';
 import { differenceInterval } from './intervals';
 import { putObject, startTraced } from './tracing-chain';
 
-const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'tcp', 'tcp-keepalive', 'tcp-echo', 'udp', 'timer'];
+const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'tcp', 'tcp-keepalive', 'tcp-nodelay', 'tcp-echo', 'udp', 'timer'];
 const kind = process.argv[2] ?? '';
 const perGroup = Number(process.argv[3] ?? 6);
 const rounds = Number(process.argv[4] ?? 5);

@@ -11,6 +11,7 @@
  *   tcp     1 KB written to a raw TCP connection (no answer)
  *   tcp-echo  the same, and the sink answers each write with 100 bytes, which are read
  *   tcp-keepalive  the tcp kind on a socket with SO_KEEPALIVE (1 s), as http's keep-alive agent sets it
+ *   tcp-nodelay    the tcp kind on a socket with TCP_NODELAY, as http, undici and http2 clients set it
  *   udp     a 1 KB UDP datagram
  *   timer   a timer doing a little JSON work and no I/O (the control)
  *
@@ -86,10 +87,12 @@ function sender(kind: string): () => void {
     }
     case 'tcp':
     case 'tcp-keepalive':
+    case 'tcp-nodelay':
     case 'tcp-echo': {
       const [host, port] = splitHostPort(env(kind === 'tcp-echo' ? 'PERIODIC_WORK_TCP_ECHO' : 'PERIODIC_WORK_TCP'));
       const socket = net.connect(port, host);
       if (kind === 'tcp-keepalive') socket.setKeepAlive(true, 1000);
+      if (kind === 'tcp-nodelay') socket.setNoDelay(true);
       socket.on('error', () => undefined).on('data', () => undefined);
       socket.unref();
       return () => void socket.write(BODY);
