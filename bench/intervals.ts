@@ -29,7 +29,8 @@ export interface DifferenceInterval {
 /** T95 are Student's two-sided 95 % quantiles for 1…30 degrees of freedom (above 30: 2.0 is within 2 %). */
 const T95 = [12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13, 2.12, 2.11, 2.1, 2.09, 2.09, 2.08, 2.07, 2.07, 2.06, 2.06, 2.06, 2.05, 2.05, 2.05, 2.04];
 
-const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+/** mean is the arithmetic mean of a non-empty sample. */
+export const mean = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const variance = (xs: readonly number[]) => {
   const m = mean(xs);
   return xs.reduce((s, x) => s + (x - m) ** 2, 0) / (xs.length - 1);

@@ -32,7 +32,7 @@ import { StorageServiceClient } from '../generated/mediamesh/storage/v1/storage'
 import { seedBuckets } from '../services/storage/seed';
 import type { StartedService } from '../test/harness/process';
 import { cpuMs } from './cpu-time';
-import { differenceInterval } from './intervals';
+import { differenceInterval, mean } from './intervals';
 import { putObject, startTraced } from './tracing-chain';
 
 const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'tcp', 'tcp-keepalive', 'tcp-nodelay', 'tcp-echo', 'udp', 'timer'];
@@ -52,7 +52,6 @@ interface Storage {
   readonly after: number[];
 }
 
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const listening = (server: net.Server | dgram.Socket) =>
   new Promise<void>((resolve) => (server instanceof dgram.Socket ? server.bind(0, '127.0.0.1', resolve) : server.listen(0, '127.0.0.1', resolve)));
 

@@ -67,7 +67,7 @@ function sender(kind: string): () => void {
       return () => void client.makeUnaryRequest('/sink.Sink/Take', same, same, BODY, () => undefined);
     }
     case 'worker': {
-      env('PERIODIC_WORK_URL');
+      env('PERIODIC_WORK_URL'); // checked here; the worker reads it from the environment it inherits
       const worker = new Worker(`const post = (${httpPoster.toString()})(process.env.PERIODIC_WORK_URL);
         require('node:worker_threads').parentPort.on('message', (b) => post(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));`, { eval: true });
       worker.unref();
@@ -79,7 +79,7 @@ function sender(kind: string): () => void {
         let pending = Buffer.alloc(0);
         process.stdin.on('data', (d) => { pending = Buffer.concat([pending, d]); while (pending.length >= ${BODY.length}) { post(pending.subarray(0, ${BODY.length})); pending = pending.subarray(${BODY.length}); } });
         process.stdin.on('end', () => process.exit(0));`;
-      env('PERIODIC_WORK_URL');
+      env('PERIODIC_WORK_URL'); // checked here; the child reads it from the environment it inherits
       const child = spawn(process.execPath, ['-e', source], { stdio: ['pipe', 'ignore', 'inherit'], env: { ...process.env, NODE_OPTIONS: '', PERIODIC_WORK_KIND: '' } });
       child.unref();
       child.stdin.on('error', () => undefined);

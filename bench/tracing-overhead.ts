@@ -21,7 +21,7 @@
 import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMeter } from './cpu-time';
-import { formatInterval, ratioInterval } from './intervals';
+import { formatInterval, mean, ratioInterval } from './intervals';
 import { startChain, type Chain } from './tracing-chain';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -82,8 +82,6 @@ async function measure(side: Side, jaegerPid: number): Promise<void> {
   (side.byChain[which] ??= []).push(r.requests.average);
   process.stdout.write(`  window tracing ${side.name.padEnd(6)} chain ${which + 1} ${r.requests.average.toFixed(1).padStart(7)} req/s  p50 ${r.latency.p50} ms\n`);
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main(): Promise<void> {
   if (!jaegerBinary()) throw new Error('Jaeger is not built: run `bash scripts/jaeger-build.sh` first');
