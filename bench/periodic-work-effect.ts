@@ -14,8 +14,10 @@
  *    group's change is the machine's drift; the difference of the groups, with Welch's 95 %
  *    interval over processes, is the effect.
  * Prints both groups' per-process changes and the effect. Sinks for the work run in this process.
- * Run: npm run build && node dist/bench/periodic-work-effect.js <kind> [K, default 6] [rounds, default 5]
- * Kinds: http | fetch | grpc | worker | child | tcp | tcp-keepalive | tcp-nodelay | tcp-echo | udp | timer (periodic-work-preload.ts says what each does);
+ * Run: npm run build && node dist/bench/periodic-work-effect.js <kind>[,<kind>…] [K, default 6] [rounds, default 5]
+ * Kinds: http | fetch | grpc | worker | child | raw-http | tcp | tcp-keepalive | tcp-nodelay | tcp-echo | udp | timer
+ * (periodic-work-preload.ts says what each does). With several kinds, each gets its own K treated
+ * processes in the same run, and the first kind is also compared with each of the others directly;
  * PERIODIC_WORK_MS sets the period (default 1000); PERIODIC_WORK_PIN_CPU=<n> pins every storage service (all its
  * threads) to that CPU, which takes wake-ups across CPUs out of the picture.
  */
@@ -35,8 +37,8 @@ import { cpuMs } from './cpu-time';
 import { differenceInterval, mean } from './intervals';
 import { putObject, startTraced } from './tracing-chain';
 
-const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'tcp', 'tcp-keepalive', 'tcp-nodelay', 'tcp-echo', 'udp', 'timer'];
-const kind = process.argv[2] ?? '';
+const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'raw-http', 'tcp', 'tcp-keepalive', 'tcp-nodelay', 'tcp-echo', 'udp', 'timer'];
+const kinds = (process.argv[2] ?? '').split(',');
 const perGroup = Number(process.argv[3] ?? 6);
 const rounds = Number(process.argv[4] ?? 5);
 const WINDOW_S = 1.5;
@@ -44,7 +46,8 @@ const WARM_UP_S = 4;
 const LOOPS = 8;
 
 interface Storage {
-  readonly treated: boolean;
+  /** The periodic work it does, '' for the control group. */
+  readonly kind: string;
   readonly service: StartedService;
   readonly client: StorageServiceClient;
   readonly home: string;
@@ -112,21 +115,23 @@ async function measureRounds(all: Storage[], pick: (s: Storage) => number[]): Pr
 }
 
 async function main(): Promise<void> {
-  if (!KINDS.includes(kind)) throw new Error(`usage: node dist/bench/periodic-work-effect.js <${KINDS.join('|')}> [K] [rounds]`);
+  if (!kinds.every((k) => KINDS.includes(k)) || new Set(kinds).size !== kinds.length)
+    throw new Error(`usage: node dist/bench/periodic-work-effect.js <${KINDS.join('|')}>[,<kind>…] [K] [rounds]`);
+  const groups = ['', ...kinds];
   const sinks = await startSinks();
   const all: Storage[] = [];
   try {
     const preload = path.join(__dirname, 'periodic-work-preload.js');
-    for (let i = 0; i < 2 * perGroup; i++) {
-      const treated = i % 2 === 1;
+    for (let i = 0; i < groups.length * perGroup; i++) {
+      const kind = groups[i % groups.length]!;
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-periodic-'));
-      const work = treated ? { ...sinks.env, PERIODIC_WORK_KIND: kind, NODE_OPTIONS: `--require ${preload}` } : {};
+      const work = kind ? { ...sinks.env, PERIODIC_WORK_KIND: kind, NODE_OPTIONS: `--require ${preload}` } : {};
       const service = await startTraced('services/storage/main.ts', undefined, { env: { MEDIAMESH_HOME: home, ...work } }).catch((err: Error) => {
         fs.rmSync(home, { recursive: true, force: true });
         throw err;
       });
       const client = new StorageServiceClient(service.address, grpc.credentials.createInsecure());
-      all.push({ treated, service, client, home, before: [], after: [] });
+      all.push({ kind, service, client, home, before: [], after: [] });
       const pin = process.env.PERIODIC_WORK_PIN_CPU;
       if (pin) execFileSync('taskset', ['--all-tasks', '--cpu-list', '--pid', pin, String(service.pid)], { stdio: 'ignore' });
       await seedBuckets(client);
@@ -134,18 +139,23 @@ async function main(): Promise<void> {
     }
     for (const s of all) await load(s, WARM_UP_S);
     const pinned = process.env.PERIODIC_WORK_PIN_CPU ? `, pinned to CPU ${process.env.PERIODIC_WORK_PIN_CPU}` : '';
-    console.log(`periodic-work effect: ${kind} every ${process.env.PERIODIC_WORK_MS ?? 1000} ms in ${perGroup} of ${2 * perGroup} untraced storage services${pinned}; StatObject from ${LOOPS} loops, ${rounds} + ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
+    console.log(`periodic-work effect: ${kinds.join(', ')} every ${process.env.PERIODIC_WORK_MS ?? 1000} ms, each in ${perGroup} of ${all.length} untraced storage services${pinned}; StatObject from ${LOOPS} loops, ${rounds} + ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
     await measureRounds(all, (s) => s.before);
-    for (const s of all) if (s.treated) process.kill(s.service.pid, 'SIGUSR2');
+    for (const s of all) if (s.kind) process.kill(s.service.pid, 'SIGUSR2');
     await new Promise((resolve) => setTimeout(resolve, 3000));
     await measureRounds(all, (s) => s.after);
-    const change = (treated: boolean) => all.filter((s) => s.treated === treated).map((s) => mean(s.after) - mean(s.before));
+    const group = (kind: string) => all.filter((s) => s.kind === kind);
+    const change = (kind: string) => group(kind).map((s) => mean(s.after) - mean(s.before));
     const show = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(' / ');
-    const cpu = (treated: boolean) => mean(all.filter((s) => s.treated === treated).map((s) => mean(s.before))).toFixed(0);
-    console.log(`  CPU µs per call before: control ${cpu(false)}, treated ${cpu(true)}`);
-    console.log(`  after − before, µs per call: control ${show(change(false))}; treated ${show(change(true))}`);
-    const effect = differenceInterval(change(true), change(false));
-    console.log(`effect of ${kind}: ${effect.difference >= 0 ? '+' : ''}${effect.difference.toFixed(1)} µs per call (95 % CI ${effect.low.toFixed(1)} … ${effect.high.toFixed(1)})`);
+    const name = (kind: string) => kind || 'control';
+    console.log(`  CPU µs per call before: ${groups.map((k) => `${name(k)} ${mean(group(k).map((s) => mean(s.before))).toFixed(0)}`).join(', ')}`);
+    console.log(`  after − before, µs per call: ${groups.map((k) => `${name(k)} ${show(change(k))}`).join('; ')}`);
+    const report = (label: string, a: string, b: string) => {
+      const d = differenceInterval(change(a), change(b));
+      console.log(`${label}: ${d.difference >= 0 ? '+' : ''}${d.difference.toFixed(1)} µs per call (95 % CI ${d.low.toFixed(1)} … ${d.high.toFixed(1)})`);
+    };
+    for (const k of kinds) report(`effect of ${k}`, k, '');
+    for (const k of kinds.slice(1)) report(`${kinds[0]} minus ${k}`, kinds[0]!, k);
   } finally {
     for (const s of all) {
       s.client.close();

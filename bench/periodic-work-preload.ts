@@ -8,6 +8,7 @@
  *   grpc    a 1 KB unary call with grpc-js
  *   worker  the http POST from a worker thread (the bytes are copied to it, never transferred)
  *   child   the http POST from a child process, whose stdin pipe carries the bytes
+ *   raw-http  the http POST written by hand to a raw TCP connection; the answer is read, not parsed
  *   tcp     1 KB written to a raw TCP connection (no answer)
  *   tcp-echo  the same, and the sink answers each write with 100 bytes, which are read
  *   tcp-keepalive  the tcp kind on a socket with SO_KEEPALIVE (1 s), as http's keep-alive agent sets it
@@ -84,6 +85,14 @@ function sender(kind: string): () => void {
       child.unref();
       child.stdin.on('error', () => undefined);
       return () => void child.stdin.write(BODY);
+    }
+    case 'raw-http': {
+      const url = new URL(env('PERIODIC_WORK_URL'));
+      const head = Buffer.from(`POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/x-protobuf\r\ncontent-length: ${BODY.length}\r\n\r\n`);
+      const socket = net.connect(Number(url.port), url.hostname);
+      socket.on('error', () => undefined).on('data', () => undefined);
+      socket.unref();
+      return () => void socket.write(Buffer.concat([head, BODY]));
     }
     case 'tcp':
     case 'tcp-keepalive':

@@ -2,15 +2,15 @@
  * BatchSpanExporter: the span sink of the lean tracer. A sampled span is encoded when it ends
  * (otlp-encode.ts OtlpBatch: the span object dies young) and its bytes wait in a bounded queue (full =
  * the newest are dropped and counted, like the SDK's BatchSpanProcessor). They leave in batches over
- * OTLP/HTTP protobuf: every `scheduleDelayMs`, or at once when a batch is full. One POST at a time;
+ * OTLP/HTTP protobuf (http1-post.ts: one kept-alive connection written by hand, not node:http, whose
+ * client makes the rest of the process slower): every `scheduleDelayMs`, or at once when a batch is full. One POST at a time;
  * a failed one (network error, 429, 502, 503, 504) is retried twice with backoff within the
  * timeout, then its spans are dropped with a warning (at most one per 30 s). forceFlush sends
  * everything queued; shutdown flushes and stops.
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
 import { TraceFlags, type Attributes } from '@opentelemetry/api';
 import type { Logger } from '../../services/runtime/log';
+import { Http1Poster } from './http1-post';
 import type { LeanSpan, SpanSink } from './lean-span';
 import { OtlpBatch } from './otlp-encode';
 
@@ -60,13 +60,10 @@ export class BatchSpanExporter implements SpanSink {
   /** Spans given up on since the last warning. */
   private dropped = 0;
   private lastWarnMs = 0;
-  private readonly agent: http.Agent;
-  private readonly request: typeof http.request;
+  private readonly poster: Http1Poster;
 
   constructor(private readonly opts: BatchExporterOptions) {
-    const secure = opts.url.startsWith('https:');
-    this.agent = secure ? new https.Agent({ keepAlive: true, maxSockets: 1 }) : new http.Agent({ keepAlive: true, maxSockets: 1 });
-    this.request = secure ? https.request : http.request;
+    this.poster = new Http1Poster(opts.url, { headers: opts.headers, contentType: 'application/x-protobuf' });
   }
 
   onEnd(span: LeanSpan): void {
@@ -91,7 +88,7 @@ export class BatchSpanExporter implements SpanSink {
     await this.forceFlush();
     this.stopped = true;
     clearTimeout(this.timer);
-    this.agent.destroy();
+    this.poster.close();
   }
 
   /** sendAll seals the open batch and sends every sealed one in turn (a send already running takes them when done). */
@@ -126,27 +123,14 @@ export class BatchSpanExporter implements SpanSink {
     }
   }
 
-  private post(body: Buffer, timeoutMs: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const req = this.request(this.opts.url, {
-        method: 'POST',
-        agent: this.agent,
-        timeout: Math.max(1, timeoutMs),
-        headers: { ...this.opts.headers, 'content-type': 'application/x-protobuf', 'content-length': body.length },
-      });
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => {
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve();
-          else reject(new ExportError(`the collector answered HTTP ${code}`, RETRYABLE.has(code)));
-        });
-        res.on('error', (err) => reject(new ExportError(err.message, true)));
-      });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (err) => reject(new ExportError(err.message, true)));
-      req.end(body);
-    });
+  private async post(body: Buffer, timeoutMs: number): Promise<void> {
+    let code: number;
+    try {
+      code = await this.poster.post(body, timeoutMs);
+    } catch (err) {
+      throw new ExportError((err as Error).message, true);
+    }
+    if (code < 200 || code >= 300) throw new ExportError(`the collector answered HTTP ${code}`, RETRYABLE.has(code));
   }
 
   private lost(spans: number, reason: string): void {
