@@ -14,7 +14,7 @@
  *    calls bindTrace(signal) there carries the span to everything it does later.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ServerCallObserver } from '../services/runtime/server-call-interceptor';
+import type { ObservedCall, ServerCallObserver } from '../services/runtime/server-call-interceptor';
 import {
   context,
   propagation,
@@ -66,40 +66,98 @@ function endWithStatus(span: Span, code: grpc.status, details: string): void {
   span.end();
 }
 
+type ClientCall = ReturnType<grpc.NextCall>;
+type ClientListener = grpc.InterceptingListener;
+
 /**
- * tracingClientInterceptor makes the CLIENT span of each call and sends its context along. A call
- * that is not recorded (an unsampled trace) only sends the traceparent on: no listener layer.
+ * TracedClientCall is the tracing layer of one client call: the call the layer above sees and the
+ * listener of the call below, one object with prototype methods (grpc-js's InterceptingCall costs
+ * a requester, a listener wrapper, three bound functions and closures per layer). It sends the
+ * span's context along and ends the span with the call's status.
+ */
+class TracedClientCall implements ClientCall, ClientListener {
+  private listener: Partial<ClientListener> = {};
+  private ended = false;
+
+  constructor(
+    private readonly next: ClientCall,
+    private readonly span: Span,
+    private readonly ctx: Context,
+  ) {}
+
+  start(metadata: grpc.Metadata, listener?: Partial<ClientListener>): void {
+    propagation.inject(this.ctx, metadata, metadataSetter);
+    this.listener = listener ?? {};
+    this.next.start(metadata, this);
+  }
+
+  onReceiveMetadata(metadata: grpc.Metadata): void {
+    this.listener.onReceiveMetadata?.(metadata);
+  }
+
+  onReceiveMessage(message: unknown): void {
+    this.listener.onReceiveMessage?.(message);
+  }
+
+  onReceiveStatus(status: grpc.StatusObject): void {
+    if (!this.ended && this.span.isRecording()) {
+      this.ended = true;
+      endWithStatus(this.span, status.code, status.details);
+    }
+    this.listener.onReceiveStatus?.(status);
+  }
+
+  sendMessageWithContext(context: Parameters<ClientCall['sendMessageWithContext']>[0], message: unknown): void {
+    this.next.sendMessageWithContext(context, message);
+  }
+  sendMessage(message: unknown): void {
+    this.next.sendMessage(message);
+  }
+  startRead(): void {
+    this.next.startRead();
+  }
+  halfClose(): void {
+    this.next.halfClose();
+  }
+  cancelWithStatus(code: grpc.status, details: string): void {
+    this.next.cancelWithStatus(code, details);
+  }
+  getPeer(): string {
+    return this.next.getPeer();
+  }
+  getAuthContext(): ReturnType<ClientCall['getAuthContext']> {
+    return this.next.getAuthContext();
+  }
+}
+
+/**
+ * tracingClientInterceptor makes the CLIENT span of each call and sends its context along; a call
+ * that is not recorded (an unsampled trace) only sends the traceparent on.
  */
 export const tracingClientInterceptor: grpc.Interceptor = (options, nextCall) => {
   const parent = context.active();
   const { name, attributes } = describePath(options.method_definition.path);
   const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
-  const ctx = contextWithSpan(parent, span);
-  if (!span.isRecording())
-    return new grpc.InterceptingCall(nextCall(options), {
-      start(metadata, listener, next) {
-        propagation.inject(ctx, metadata, metadataSetter);
-        next(metadata, listener);
-      },
-    });
-  let ended = false;
-  return new grpc.InterceptingCall(nextCall(options), {
-    start(metadata, listener, next) {
-      propagation.inject(ctx, metadata, metadataSetter);
-      next(metadata, {
-        onReceiveStatus(status, nextStatus) {
-          if (!ended) {
-            ended = true;
-            endWithStatus(span, status.code, status.details);
-          }
-          nextStatus(status);
-        },
-      });
-    },
-  });
+  // grpc-js's type names its own class as the result; its client uses only the interface (each
+  // interceptor gets the next one's call: client-interceptors.js getInterceptingCall).
+  return new TracedClientCall(nextCall(options), span, contextWithSpan(parent, span)) as unknown as grpc.InterceptingCall;
 };
 
-const NOTHING_TO_END = () => undefined;
+/** ServerSpanCall keeps a call's server span active around the handler and ends it with the call's status. */
+class ServerSpanCall implements ObservedCall {
+  constructor(
+    private readonly span: Span,
+    private readonly ctx: Context,
+  ) {}
+
+  run<T>(deliver: () => T): T {
+    return context.with(this.ctx, deliver);
+  }
+
+  end(code: grpc.status, details: string): void {
+    if (this.span.isRecording()) endWithStatus(this.span, code, details);
+  }
+}
 
 /**
  * tracingCallObserver makes the SERVER span of each call, parented on the caller's traceparent. An
@@ -110,11 +168,6 @@ export const tracingCallObserver: ServerCallObserver = {
     const parent = propagation.extract(ROOT_CONTEXT, metadata, metadataGetter);
     const { name, attributes } = describePath(path);
     const span = tracer.startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
-    const ctx = contextWithSpan(parent, span);
-    return {
-      // Around grpc-js's delivery of the message and half-close, which call the handler.
-      run: (deliver) => context.with(ctx, deliver),
-      end: span.isRecording() ? (code, details) => endWithStatus(span, code, details) : NOTHING_TO_END,
-    };
+    return new ServerSpanCall(span, contextWithSpan(parent, span));
   },
 };
