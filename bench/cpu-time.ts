@@ -13,13 +13,12 @@ export function cpuMs(pid: number): number {
 }
 
 /**
- * threadCpuMs splits a process's CPU ms so far by thread: `main` (the JavaScript thread) and
- * `threads` (everything else: libuv's pool, where sharp runs its pipelines and fs works; libvips
- * workers; V8's GC and compiler helpers). Tells JavaScript per request from native work per request.
+ * cpuMsByThread is the CPU ms so far of each of a process's threads, by thread id (the process id
+ * is its JavaScript main thread). Node names every thread "node", so a thread is told by its id:
+ * they are made in order (V8's platform workers, then libuv's pool and libvips' workers as used).
  */
-export function threadCpuMs(pid: number): { main: number; threads: number } {
-  let total = 0;
-  let main = 0;
+export function cpuMsByThread(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     let stat: string;
     try {
@@ -28,10 +27,21 @@ export function threadCpuMs(pid: number): { main: number; threads: number } {
       continue; // the thread ended meanwhile
     }
     const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
-    const ms = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
-    total += ms;
-    if (tid === String(pid)) main = ms;
+    out.set(Number(tid), (Number(fields[11]) + Number(fields[12])) * TICK_MS);
   }
+  return out;
+}
+
+/**
+ * threadCpuMs splits a process's CPU ms so far by thread: `main` (the JavaScript thread) and
+ * `threads` (everything else: libuv's pool, where sharp runs its pipelines and fs works; libvips
+ * workers; V8's GC and compiler helpers). Tells JavaScript per request from native work per request.
+ */
+export function threadCpuMs(pid: number): { main: number; threads: number } {
+  let total = 0;
+  const byThread = cpuMsByThread(pid);
+  for (const ms of byThread.values()) total += ms;
+  const main = byThread.get(pid) ?? 0;
   return { main, threads: total - main };
 }
 

@@ -21,6 +21,8 @@ type Client = grpc.Client & {
 
 let server: grpc.Server;
 let client: Client;
+let address = '';
+let Ctor: ReturnType<typeof grpc.makeGenericClientConstructor>;
 /** The span active in each handler's synchronous part. */
 const activeInHandler: string[] = [];
 
@@ -46,8 +48,9 @@ beforeAll(async () => {
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  const Ctor = grpc.makeGenericClientConstructor(definition, 'Echo');
-  client = new Ctor(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { interceptors: [tracingClientInterceptor] }) as unknown as Client;
+  Ctor = grpc.makeGenericClientConstructor(definition, 'Echo');
+  address = `127.0.0.1:${port}`;
+  client = new Ctor(address, grpc.credentials.createInsecure(), { interceptors: [tracingClientInterceptor] }) as unknown as Client;
 });
 
 afterAll(() => {
@@ -127,5 +130,34 @@ describe('gRPC spans from interceptors', () => {
     expect(c.attributes['rpc.grpc.status_code']).toBe(grpc.status.CANCELLED);
     expect(s.attributes['rpc.grpc.status_code']).toBe(grpc.status.CANCELLED);
     expect(s.status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('sits over other client interceptors: they see the traceparent, the caller gets metadata, message and status', async () => {
+    const seen: string[] = [];
+    const below: grpc.Interceptor = (options, nextCall) =>
+      new grpc.InterceptingCall(nextCall(options), {
+        start(metadata, _listener, next) {
+          seen.push(`traceparent ${metadata.get('traceparent').length}`);
+          next(metadata, {
+            onReceiveMetadata: (md, nextMd) => (seen.push('metadata'), nextMd(md)),
+            onReceiveMessage: (msg, nextMsg) => (seen.push('message'), nextMsg(msg)),
+            onReceiveStatus: (st, nextSt) => (seen.push(`status ${st.code}`), nextSt(st)),
+          });
+        },
+      });
+    const layered = new Ctor(address, grpc.credentials.createInsecure(), { interceptors: [tracingClientInterceptor, below] }) as unknown as Client;
+    try {
+      const got = await new Promise<{ body: string; headers: boolean }>((resolve, reject) => {
+        let headers = false;
+        const call = layered.echo(Buffer.from('hi'), (err, res) => (err ? reject(err) : resolve({ body: res!.toString(), headers })));
+        call.on('metadata', () => (headers = true));
+      });
+      expect(got).toEqual({ body: 'hi', headers: true });
+      expect(seen).toEqual(['traceparent 1', 'metadata', 'message', 'status 0']);
+      const { all } = await ended(2);
+      expect(all.map((sp) => sp.kind).sort()).toEqual([SpanKind.SERVER, SpanKind.CLIENT].sort());
+    } finally {
+      layered.close();
+    }
   });
 });
