@@ -5,9 +5,9 @@
  * Found while chasing #8's tracing cost: in an UNTRACED storage service, a 1 KB POST once a second
  * raised the CPU per call by ~30 %, while a raw TCP write or a UDP send did not. Two processes
  * doing the same work differ by up to 20 % here, so the design compares each process with itself:
- *  - 2 × K untraced storage services (K control, K treated; bench/periodic-work-preload.ts is
- *    preloaded into the treated ones), each warmed up, then loaded in turn with StatObject calls
- *    from 8 loops for short windows, in mirrored rounds;
+ *  - K untraced storage services per group (a control group, and one treated group per kind;
+ *    bench/periodic-work-preload.ts is preloaded into the treated ones), each warmed up, then loaded
+ *    in turn with StatObject calls from 8 loops for short windows, in mirrored rounds;
  *  - after `rounds` rounds, SIGUSR2 starts the periodic work in the treated processes, then
  *    `rounds` more rounds;
  *  - each process's CPU per call after minus before (µs), treated against control: the control

@@ -2,9 +2,9 @@
  * BatchSpanExporter: the span sink of the lean tracer. A sampled span is encoded when it ends
  * (otlp-encode.ts OtlpBatch: the span object dies young) and its bytes wait in a bounded queue (full =
  * the newest are dropped and counted, like the SDK's BatchSpanProcessor). They leave in batches over
- * OTLP/HTTP protobuf (http1-post.ts: one kept-alive connection written by hand, not node:http, whose
- * client makes the rest of the process slower): every `scheduleDelayMs`, or at once when a batch is full. One POST at a time;
- * a failed one (network error, 429, 502, 503, 504) is retried twice with backoff within the
+ * OTLP/HTTP protobuf (http1-post.ts: one kept-alive connection written by hand, not node:http,
+ * whose client makes the rest of the process slower): every `scheduleDelayMs`, or at once when a
+ * batch is full. One POST at a time; a failed one (network error, 429, 502, 503, 504) is retried twice with backoff within the
  * timeout, then its spans are dropped with a warning (at most one per 30 s). forceFlush sends
  * everything queued; shutdown flushes and stops.
  */
