@@ -15,7 +15,7 @@
  *    interval over processes, is the effect.
  * Prints both groups' per-process changes and the effect. Sinks for the work run in this process.
  * Run: npm run build && node dist/bench/periodic-work-effect.js <kind>[,<kind>…] [K, default 6] [rounds, default 5]
- * Kinds: http | fetch | grpc | worker | child | raw-http | tcp | tcp-keepalive | tcp-nodelay | tcp-echo | udp | timer
+ * Kinds: http | fetch | grpc | worker | child | raw-http | raw-http-ref | raw-http-timer | exporter | tcp | tcp-keepalive | tcp-nodelay | tcp-echo | udp | timer
  * (periodic-work-preload.ts says what each does). With several kinds, each gets its own K treated
  * processes in the same run, and the first kind is also compared with each of the others directly;
  * PERIODIC_WORK_MS sets the period (default 1000); PERIODIC_WORK_PIN_CPU=<n> pins every storage service (all its
@@ -37,7 +37,7 @@ import { cpuMs } from './cpu-time';
 import { differenceInterval, mean } from './intervals';
 import { putObject, startTraced } from './tracing-chain';
 
-const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'raw-http', 'tcp', 'tcp-keepalive', 'tcp-nodelay', 'tcp-echo', 'udp', 'timer'];
+const KINDS = ['http', 'fetch', 'grpc', 'worker', 'child', 'raw-http', 'raw-http-ref', 'raw-http-timer', 'exporter', 'tcp', 'tcp-keepalive', 'tcp-nodelay', 'tcp-echo', 'udp', 'timer'];
 const kinds = (process.argv[2] ?? '').split(',');
 const perGroup = Number(process.argv[3] ?? 6);
 const rounds = Number(process.argv[4] ?? 5);

@@ -9,6 +9,9 @@
  *   worker  the http POST from a worker thread (the bytes are copied to it, never transferred)
  *   child   the http POST from a child process, whose stdin pipe carries the bytes
  *   raw-http  the http POST written by hand to a raw TCP connection; the answer is read, not parsed
+ *   raw-http-ref    raw-http, and the socket is ref()'d for each POST and unref()'d at its answer
+ *   raw-http-timer  raw-http, and each POST arms a 10 s timeout, cleared at its answer
+ *   exporter  the http POST through the span exporter's own transport (observability/tracer/http1-post.ts)
  *   tcp     1 KB written to a raw TCP connection (no answer)
  *   tcp-echo  the same, and the sink answers each write with 100 bytes, which are read
  *   tcp-keepalive  the tcp kind on a socket with SO_KEEPALIVE (1 s), as http's keep-alive agent sets it
@@ -86,13 +89,29 @@ function sender(kind: string): () => void {
       child.stdin.on('error', () => undefined);
       return () => void child.stdin.write(BODY);
     }
-    case 'raw-http': {
+    case 'raw-http':
+    case 'raw-http-ref':
+    case 'raw-http-timer': {
       const url = new URL(env('PERIODIC_WORK_URL'));
       const head = Buffer.from(`POST ${url.pathname} HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/x-protobuf\r\ncontent-length: ${BODY.length}\r\n\r\n`);
       const socket = net.connect(Number(url.port), url.hostname);
-      socket.on('error', () => undefined).on('data', () => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      socket.on('error', () => undefined).on('data', () => {
+        if (kind === 'raw-http-ref') socket.unref();
+        clearTimeout(timer);
+      });
       socket.unref();
-      return () => void socket.write(Buffer.concat([head, BODY]));
+      return () => {
+        if (kind === 'raw-http-ref') socket.ref();
+        if (kind === 'raw-http-timer') timer = setTimeout(() => undefined, 10_000).unref();
+        socket.write(Buffer.concat([head, BODY]));
+      };
+    }
+    case 'exporter': {
+      // Required here: only this kind loads the exporter's transport.
+      const { Http1Poster } = require('../observability/tracer/http1-post') as typeof import('../observability/tracer/http1-post');
+      const poster = new Http1Poster(env('PERIODIC_WORK_URL'), { contentType: 'application/x-protobuf' });
+      return () => void poster.post(BODY, 10_000).catch(() => undefined);
     }
     case 'tcp':
     case 'tcp-keepalive':
