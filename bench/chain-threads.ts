@@ -18,10 +18,9 @@
  * (defaults: A untraced, B traced into a real Jaeger; 8 connections each), e.g.
  *   CHAIN_THREADS_B='{"traced":false,"connections":4}' node dist/bench/chain-threads.js
  */
-import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMsByThread } from './cpu-time';
-import { startChain, type Chain } from './tracing-chain';
+import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number } }>;
@@ -30,7 +29,6 @@ const rounds = Number(process.argv[2] ?? 6);
 const chainsPerSide = Number(process.argv[3] ?? 2);
 const WINDOW_S = 3;
 const WARM_UP_S = 8;
-const PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
 /** Threads under this many ms per request on both sides are left out of the table. */
 const SHOWN_MS = 0.005;
 
@@ -69,7 +67,7 @@ function threadsOf(chain: Chain): Map<string, { tid: number; ms: number }> {
 
 async function measure(side: Side, chain: Chain): Promise<void> {
   const before = threadsOf(chain);
-  const r = await autocannon({ url: `${chain.base}${PATH}`, connections: side.config.connections, duration: WINDOW_S });
+  const r = await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: side.config.connections, duration: WINDOW_S });
   for (const [key, now] of threadsOf(chain)) {
     const was = before.get(key);
     // A thread born during the window shifts the ranks after it: count only threads seen at both ends.
@@ -86,7 +84,7 @@ async function main(): Promise<void> {
   const sides: Side[] = configs.map((config, i) => ({ name: i ? 'B' : 'A', config, chains: [], requests: 0, windows: 0, cpu: new Map() }));
   try {
     if (configs.some((c) => c.traced)) jaeger = await startJaeger();
-    const jpeg = await sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
+    const jpeg = await sampleJpeg();
     for (let i = 0; i < chainsPerSide; i++)
       for (const side of sides) {
         // Production-like batching when traced (the harness default of 200 ms is for tests that read traces back).
@@ -94,10 +92,10 @@ async function main(): Promise<void> {
         const chain = await startChain(side.config.traced ? jaeger : undefined, { ...traced, ...side.config.env });
         side.chains.push(chain);
         await chain.put('demo', 'sample.jpg', jpeg);
-        await autocannon({ url: `${chain.base}${PATH}`, connections: side.config.connections, duration: WARM_UP_S });
+        await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: side.config.connections, duration: WARM_UP_S });
       }
     for (const side of sides) console.log(`side ${side.name}: ${JSON.stringify(side.config)}`);
-    console.log(`chain-threads: ${PATH}, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
+    console.log(`chain-threads: ${THUMBNAIL_PATH}, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
     for (let r = 0; r < rounds; r++) for (const side of r % 2 ? [...sides].reverse() : sides) for (const chain of side.chains) await measure(side, chain);
 
     const [a, b] = sides as [Side, Side];

@@ -7,11 +7,20 @@ import * as grpc from '@grpc/grpc-js';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { StorageServiceClient } from '../generated/mediamesh/storage/v1/storage';
 import { allocatorEnv } from '../services/runtime/allocator';
 import { seedBuckets } from '../services/storage/seed';
 import type { JaegerServer } from '../test/harness/jaeger';
 import { startService, type StartedService, type StartOptions } from '../test/harness/process';
+
+/** THUMBNAIL_PATH: the gateway request the chain benchmarks load (a 200×200 thumbnail of the sample). */
+export const THUMBNAIL_PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
+
+/** sampleJpeg makes the benchmarks' source image: a plain colour, width × height, JPEG quality 85. */
+export function sampleJpeg(width = 640, height = 427): Promise<Buffer> {
+  return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
+}
 
 /** telemetryEnv points a service at Jaeger with fast batching, or turns telemetry off without one. */
 export function telemetryEnv(jaeger: JaegerServer | undefined): Record<string, string> {

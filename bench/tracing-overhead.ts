@@ -18,11 +18,10 @@
  * Calibrate: TRACING_OVERHEAD_CALIBRATE=1 runs the "on" side untraced too (off/off): its ratio shows the method's own error.
  * Source size: TRACING_OVERHEAD_SOURCE=1920x1280 (default 640x427, the smallest useful source, where tracing's per-call cost shows most).
  */
-import sharp from 'sharp';
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMeter } from './cpu-time';
 import { formatInterval, mean, ratioInterval } from './intervals';
-import { startChain, type Chain } from './tracing-chain';
+import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -39,7 +38,6 @@ const rounds = Number(process.argv[3] ?? 9);
 const chainsPerSide = Number(process.argv[4] ?? 3);
 const WARM_UP_S = 10;
 const CONNECTIONS = 8;
-const PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
 /** The stored source's size (TRACING_OVERHEAD_SOURCE=WxH): the fixed cost of tracing weighs less as sharp's work grows. */
 const SOURCE = (() => {
   const m = /^(\d{2,5})x(\d{2,5})$/.exec(process.env.TRACING_OVERHEAD_SOURCE ?? '640x427');
@@ -67,7 +65,7 @@ async function measure(side: Side, jaegerPid: number): Promise<void> {
   const which = side.runs.length % side.chains.length;
   const chain = side.chains[which]!;
   const meter = cpuMeter({ gateway: chain.gateway.pid, image: chain.image.pid, storage: chain.storage.pid, jaeger: jaegerPid });
-  const r = await autocannon({ url: `${chain.base}${PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+  const r = await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   const { jaeger: jaegerMs = 0, ...spent } = meter.spent();
   const { jaeger: _j, ...byThread } = meter.spentByThread();
   for (const [name, t] of Object.entries(byThread)) {
@@ -89,7 +87,7 @@ async function main(): Promise<void> {
   const chains: Chain[] = [];
   try {
     jaeger = await startJaeger();
-    const jpeg = await sharp({ create: { width: SOURCE.width, height: SOURCE.height, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();
+    const jpeg = await sampleJpeg(SOURCE.width, SOURCE.height);
     // Production-like batching (the harness default of 200 ms is for tests that read traces back).
     const calibrate = process.env.TRACING_OVERHEAD_CALIBRATE === '1';
     if (calibrate) console.log('calibration run: the "on" side is untraced (off/off)');
@@ -112,10 +110,10 @@ async function main(): Promise<void> {
     for (const chain of chains) {
       await chain.put('demo', 'sample.jpg', jpeg);
       // Warm up at full load: JIT, sharp's first decodes, the allocator, V8's heap sizing.
-      await autocannon({ url: `${chain.base}${PATH}`, connections: CONNECTIONS, duration: WARM_UP_S });
+      await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: WARM_UP_S });
     }
     console.log(
-      `tracing overhead: ${PATH} of a ${SOURCE.width}×${SOURCE.height} JPEG via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,
+      `tracing overhead: ${THUMBNAIL_PATH} of a ${SOURCE.width}×${SOURCE.height} JPEG via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,
     );
     for (let i = 0; i < rounds; i++) for (const side of [...sides, ...[...sides].reverse()]) await measure(side, jaeger.pid);
     const rps = (s: Side) => mean(s.runs.map((r) => r.requests.average));

@@ -43,32 +43,18 @@ export class ResponseReader {
     for (;;) {
       switch (this.state) {
         case 'head': {
-          const end = this.pending.indexOf(HEAD_END);
-          if (end < 0) {
-            if (this.pending.length > MAX_HEAD_BYTES) throw new Error(`the response head is over ${MAX_HEAD_BYTES} bytes`);
-            return false;
-          }
-          const head = this.pending.subarray(0, end).toString('latin1');
-          this.pending = this.pending.subarray(end + HEAD_END.length);
+          const head = this.takeUntil(HEAD_END, MAX_HEAD_BYTES, 'the response head');
+          if (head === undefined) return false;
           this.readHead(head);
           break;
         }
-        case 'length': {
-          const take = Math.min(this.remaining, this.pending.length);
-          this.remaining -= take;
-          this.pending = this.pending.subarray(take);
-          if (this.remaining > 0) return false;
+        case 'length':
+          if (!this.skipRemaining()) return false;
           this.state = 'done';
           break;
-        }
         case 'chunk-size': {
-          const end = this.pending.indexOf(CRLF);
-          if (end < 0) {
-            if (this.pending.length > 1024) throw new Error('a chunk size line is over 1024 bytes');
-            return false;
-          }
-          const line = this.pending.subarray(0, end).toString('latin1');
-          this.pending = this.pending.subarray(end + CRLF.length);
+          const line = this.takeUntil(CRLF, 1024, 'a chunk size line');
+          if (line === undefined) return false;
           const hex = /^([0-9a-fA-F]{1,8})[ \t]*(;.*)?$/.exec(line)?.[1];
           if (hex === undefined) throw new Error(`a bad chunk size line: ${JSON.stringify(line.slice(0, 40))}`);
           const size = parseInt(hex, 16);
@@ -77,22 +63,14 @@ export class ResponseReader {
           this.remaining = size + CRLF.length;
           break;
         }
-        case 'chunk-data': {
-          const take = Math.min(this.remaining, this.pending.length);
-          this.remaining -= take;
-          this.pending = this.pending.subarray(take);
-          if (this.remaining > 0) return false;
+        case 'chunk-data':
+          if (!this.skipRemaining()) return false;
           this.state = 'chunk-size';
           break;
-        }
         case 'trailers': {
-          const end = this.pending.indexOf(CRLF);
-          if (end < 0) {
-            if (this.pending.length > MAX_HEAD_BYTES) throw new Error(`the response trailers are over ${MAX_HEAD_BYTES} bytes`);
-            return false;
-          }
-          this.pending = this.pending.subarray(end + CRLF.length);
-          if (end === 0) this.state = 'done';
+          const line = this.takeUntil(CRLF, MAX_HEAD_BYTES, 'a response trailer');
+          if (line === undefined) return false;
+          if (line === '') this.state = 'done';
           break;
         }
         case 'until-close':
@@ -104,6 +82,26 @@ export class ResponseReader {
           return true;
       }
     }
+  }
+
+  /** takeUntil consumes and returns the text before `delimiter`, or undefined until it has arrived (throws past `limit` bytes). */
+  private takeUntil(delimiter: Buffer, limit: number, what: string): string | undefined {
+    const end = this.pending.indexOf(delimiter);
+    if (end < 0) {
+      if (this.pending.length > limit) throw new Error(`${what} is over ${limit} bytes`);
+      return undefined;
+    }
+    const text = this.pending.subarray(0, end).toString('latin1');
+    this.pending = this.pending.subarray(end + delimiter.length);
+    return text;
+  }
+
+  /** skipRemaining drops up to `remaining` pending bytes; true once all of them have been. */
+  private skipRemaining(): boolean {
+    const take = Math.min(this.remaining, this.pending.length);
+    this.remaining -= take;
+    this.pending = this.pending.subarray(take);
+    return this.remaining === 0;
   }
 
   /** closed tells the reader the connection ended; true when that completes the response. */
