@@ -7,13 +7,14 @@
  * chain is spent in libvips' worker threads, which run the same pipelines traced or not, and that the
  * same threads spend as much more per image, untraced, when the load falls from 8 connections to 4.
  *
- * Each side has its own chains (started interleaved, warmed up), loaded in turn for 3 s windows in
+ * Each side has its own chains (started interleaved, warmed up in turn: bench/warm-up.ts), loaded in turn for 3 s windows in
  * mirrored rounds; the CPU of every thread of every process is read from /proc before and after
  * each window. Node names every thread "node", so threads are shown by their order of creation in
  * their process (#0 is the JavaScript main thread; then V8's platform workers, then libuv's pool and
  * libvips' workers as they are first used).
  *
  * Run: npm run build && node dist/bench/chain-threads.js [rounds, default 6] [chains per side, default 2]
+ * (the warm-up takes ~2.5 min per chain here: BENCH_WARM_UP_REQUESTS, bench/warm-up.ts)
  * CHAIN_THREADS_A and CHAIN_THREADS_B configure the sides as JSON {"traced": bool, "connections": n, "env": {...}}
  * (defaults: A untraced, B traced into a real Jaeger; 8 connections each), e.g.
  *   CHAIN_THREADS_B='{"traced":false,"connections":4}' node dist/bench/chain-threads.js
@@ -21,6 +22,7 @@
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMsByThread } from './cpu-time';
 import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
+import { describeWarmUp, warmUpInTurn } from './warm-up';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number } }>;
@@ -28,7 +30,6 @@ const autocannon = require('autocannon') as (opts: Record<string, unknown>) => P
 const rounds = Number(process.argv[2] ?? 6);
 const chainsPerSide = Number(process.argv[3] ?? 2);
 const WINDOW_S = 3;
-const WARM_UP_S = 8;
 /** Threads under this many ms per request on both sides are left out of the table. */
 const SHOWN_MS = 0.005;
 
@@ -92,8 +93,10 @@ async function main(): Promise<void> {
         const chain = await startChain(side.config.traced ? jaeger : undefined, { ...traced, ...side.config.env });
         side.chains.push(chain);
         await chain.put('demo', 'sample.jpg', jpeg);
-        await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: side.config.connections, duration: WARM_UP_S });
       }
+    // Until V8 has optimized every chain's request path (bench/warm-up.ts).
+    const targets = sides.flatMap((side) => side.chains.map((chain, i) => ({ name: `side ${side.name} chain ${i + 1}`, url: `${chain.base}${THUMBNAIL_PATH}` })));
+    for (const w of await warmUpInTurn(targets, 8)) console.log(describeWarmUp(w));
     for (const side of sides) console.log(`side ${side.name}: ${JSON.stringify(side.config)}`);
     console.log(`chain-threads: ${THUMBNAIL_PATH}, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${WINDOW_S} s windows`);
     for (let r = 0; r < rounds; r++) for (const side of r % 2 ? [...sides].reverse() : sides) for (const chain of side.chains) await measure(side, chain);

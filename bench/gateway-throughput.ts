@@ -6,6 +6,9 @@
  * plus ImageService.Process called directly over gRPC, to tell the gateway's share of the gap, and
  * the CPU milliseconds each process spent per request (on 2 cores the chain's processes share the
  * CPU with each other and the load generator, so CPU per request is what sets the ratio).
+ * Both paths are first warmed up until V8 has optimized them (bench/warm-up.ts, BENCH_WARM_UP_REQUESTS,
+ * default 15,000 requests each); until the tenth session they were warmed for 2 s, and the chain
+ * was measured a third of the way into its warm-up.
  * Run: npm run build && node dist/bench/gateway-throughput.js [seconds per run, default 8]
  */
 import * as fs from 'node:fs';
@@ -18,6 +21,7 @@ import { allocatorEnv } from '../services/runtime/allocator';
 import { distEntry } from '../services/runtime/paths';
 import { startNode, startService, type ManagedProcess } from '../test/harness/process';
 import { cpuMeter } from './cpu-time';
+import { describeWarmUp, warmUpInTurn } from './warm-up';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -99,15 +103,14 @@ async function main(): Promise<void> {
     const meta = await sharp(Buffer.from(await check.arrayBuffer())).metadata();
     if (check.status !== 200 || meta.width !== 200 || meta.height !== 200) throw new Error(`gateway result is not 200×200: ${check.status} ${meta.width}×${meta.height}`);
 
-    // Warm both paths (JIT, sharp caches, gRPC channels) before measuring.
-    await run(viaGateway, 4, 2);
-    await run(viaSharp, 4, 2);
+    // Warm both paths until V8 has optimized them (bench/warm-up.ts; also sharp's caches, gRPC channels).
+    const warmed = (await warmUpInTurn([{ name: 'gateway → image → storage', url: viaGateway }, { name: 'sharp direct', url: viaSharp }], 4)).map(describeWarmUp);
 
     const imageClient = new ImageServiceClient(image.address, grpc.credentials.createInsecure());
     await grpcLoop(imageClient, 4, 1);
 
     const rows: string[] = [];
-    rows.push(`gateway throughput, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`);
+    rows.push(`gateway throughput, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`, ...warmed);
     rows.push('concurrency | path              |   req/s |  p50 ms |  p99 ms | non-2xx');
     const ratios: string[] = [];
     const cpuRows: string[] = [];

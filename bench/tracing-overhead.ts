@@ -2,12 +2,15 @@
  * Tracing overhead: requests per second of `GET /demo/sample.jpg?imageView2/1/w/200/h/200` through the
  * real chain (gateway → image → storage) with tracing ON (every process exports every span to a real
  * Jaeger: parentbased_always_on, the spec's 5 s batch delay) vs OFF (OTEL_SDK_DISABLED), side by side
- * in one run, plus a chain sampling 10 % of traces (parentbased_traceidratio 0.1: the production lever).
- How it fights this machine's noise (an off/off run of the same code is the check: it must read ~1.0):
+ * in one run, and optionally chains sampling 10 % of traces (parentbased_traceidratio 0.1: the production lever).
+ * How it fights this machine's noise (an off/off run of the same code is the check: it must read ~1.0):
  *  - Each side runs on several chains (3 by default), used in turn. Two processes doing the same
  *    work differ by up to ~6 % for reasons of their own (JIT decisions, memory layout): one off/off
  *    run with a chain per side read 1.059, its CPU per request 7.8 % apart.
- *  - Every chain is warmed up at full load (10 s): a fresh chain serves half its steady rate at first.
+ *  - Every chain is warmed up until V8 has optimized its request path (bench/warm-up.ts: 15,000 requests
+ *    by default): a chain measured after 10 s of load, as this benchmark did until the tenth session,
+ *    still ran a third of its JavaScript in baseline code and served ~25 % below its steady rate, the
+ *    traced side further below than the untraced one.
  *  - Short windows in mirrored rounds (off, on, 10 %, 10 %, on, off): the machine's speed drifts by
  *    ±15 % over tens of seconds, and a mirrored round cancels a drift that is linear over the round.
  * Prints req/s and p50 per side, the ratio on/off of the means (target >= 0.95) with its 95 % interval
@@ -17,11 +20,14 @@
  * Run: npm run build && node dist/bench/tracing-overhead.js [seconds per window, default 3] [rounds, default 9] [chains per side, default 3]
  * Calibrate: TRACING_OVERHEAD_CALIBRATE=1 runs the "on" side untraced too (off/off): its ratio shows the method's own error.
  * Source size: TRACING_OVERHEAD_SOURCE=1920x1280 (default 640x427, the smallest useful source, where tracing's per-call cost shows most).
+ * Sides: TRACING_OVERHEAD_SIDES=off,on,on-10% adds the 10 %-sampled side (default off,on).
+ * Warm-up: BENCH_WARM_UP_REQUESTS per chain (default 15,000: ~2 min a chain here).
  */
 import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
 import { cpuMeter } from './cpu-time';
 import { formatInterval, mean, ratioInterval } from './intervals';
 import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
+import { describeWarmUp, warmUpInTurn } from './warm-up';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
@@ -36,8 +42,14 @@ interface AutocannonResult {
 const seconds = Number(process.argv[2] ?? 3);
 const rounds = Number(process.argv[3] ?? 9);
 const chainsPerSide = Number(process.argv[4] ?? 3);
-const WARM_UP_S = 10;
 const CONNECTIONS = 8;
+const SIDES = (() => {
+  const names = (process.env.TRACING_OVERHEAD_SIDES ?? 'off,on').split(',');
+  const known = ['off', 'on', 'on-10%'];
+  if (names[0] !== 'off' || names.some((n) => !known.includes(n)) || new Set(names).size !== names.length)
+    throw new Error(`TRACING_OVERHEAD_SIDES must start with off and list some of ${known.join(', ')} once (got ${process.env.TRACING_OVERHEAD_SIDES})`);
+  return names;
+})();
 /** The stored source's size (TRACING_OVERHEAD_SOURCE=WxH): the fixed cost of tracing weighs less as sharp's work grows. */
 const SOURCE = (() => {
   const m = /^(\d{2,5})x(\d{2,5})$/.exec(process.env.TRACING_OVERHEAD_SOURCE ?? '640x427');
@@ -93,10 +105,10 @@ async function main(): Promise<void> {
     if (calibrate) console.log('calibration run: the "on" side is untraced (off/off)');
     const traced = { OTEL_BSP_SCHEDULE_DELAY: '5000' };
     const plans: { name: Side['name']; jaeger: JaegerServer | undefined; env: Record<string, string> }[] = [
-      { name: 'off', jaeger: undefined, env: {} },
-      { name: 'on', jaeger: calibrate ? undefined : jaeger, env: calibrate ? {} : traced },
-      { name: 'on-10%', jaeger, env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
-    ];
+      { name: 'off' as const, jaeger: undefined, env: {} },
+      { name: 'on' as const, jaeger: calibrate ? undefined : jaeger, env: calibrate ? {} : traced },
+      { name: 'on-10%' as const, jaeger, env: { ...traced, OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.1' } },
+    ].filter((plan) => SIDES.includes(plan.name));
     const sides: Side[] = plans.map(({ name }) => ({ name, chains: [], runs: [], byChain: [], cpuBy: {}, mainBy: {}, threadsBy: {}, requests: 0, jaegerMs: 0 }));
     // Started (and warmed up) interleaved, off, on, 10 %, off, …: an off/off run with each side's chains
     // started together read 1.026, the later side faster on every chain.
@@ -106,12 +118,11 @@ async function main(): Promise<void> {
         chains.push(chain);
         sides[k]!.chains.push(chain);
       }
-    const [off, on] = sides as [Side, Side, Side];
-    for (const chain of chains) {
-      await chain.put('demo', 'sample.jpg', jpeg);
-      // Warm up at full load: JIT, sharp's first decodes, the allocator, V8's heap sizing.
-      await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: WARM_UP_S });
-    }
+    const [off, on] = sides as [Side, Side];
+    for (const chain of chains) await chain.put('demo', 'sample.jpg', jpeg);
+    // Until V8 has optimized the request path (and sharp's first decodes, the allocator, V8's heap sizing).
+    const targets = chains.map((chain, i) => ({ name: `chain ${i + 1} (tracing ${sides.find((s) => s.chains.includes(chain))!.name})`, url: `${chain.base}${THUMBNAIL_PATH}` }));
+    for (const w of await warmUpInTurn(targets, CONNECTIONS)) console.log(describeWarmUp(w));
     console.log(
       `tracing overhead: ${THUMBNAIL_PATH} of a ${SOURCE.width}×${SOURCE.height} JPEG via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,
     );
