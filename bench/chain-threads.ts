@@ -3,9 +3,10 @@
  * for two configurations side by side in one run: A and B, e.g. tracing off against on, or 8
  * connections against 4.
  *
- * Written for #8 (bench/tracing-cost.md): it showed that about a third of what tracing costs the
- * chain is spent in libvips' worker threads, which run the same pipelines traced or not, and that the
- * same threads spend as much more per image, untraced, when the load falls from 8 connections to 4.
+ * Written for #8 (bench/tracing-cost.md). Its ninth-session runs, measured mid-warm-up (before
+ * bench/warm-up.ts), put two thirds of tracing's cost in the JavaScript main threads and a quarter in
+ * V8's helper threads, and showed libvips' worker threads spending ~0.6 ms more per image, untraced,
+ * when the load fell from 8 connections to 4.
  *
  * Each side has its own chains (started interleaved, warmed up in turn: bench/warm-up.ts), loaded in turn for 3 s windows in
  * mirrored rounds; the CPU of every thread of every process is read from /proc before and after

@@ -1,6 +1,6 @@
 /**
- * warmUpInTurn: load HTTP endpoints until the processes behind it serve at their steady speed, before a
- * benchmark measures them.
+ * warmUpInTurn: load HTTP endpoints until the processes behind them serve at their steady speed, before
+ * a benchmark measures them.
  *
  * Why a count of requests, and why so many. V8 runs new code in its interpreter, then in Sparkplug
  * baseline code, and optimizes a function with TurboFan only after that function has executed
@@ -8,7 +8,7 @@
  * and again after each deoptimization or inline-cache change). So warming up is a matter of calls,
  * not seconds: a function run once per request is optimized after on the order of a thousand
  * requests, and a request path is made of hundreds of such functions. Measured with `perf` and
- * `--perf-basic-prof` on a gateway → image → storage chain (bench/tracing-cost.md): after 10 s of
+ * `--perf-basic-prof` on a gateway → image → storage chain (bench/tracing-cost.md): after 10–20 s of
  * load (~2,000 requests) each process still spent 0.24–0.9 ms per request in baseline code, a
  * third of its JavaScript time; after ~10,000 requests, 15–85 µs. Its throughput climbed
  * from ~100 to ~130 req/s (CPU per request from 15.5 to ~12 ms) and levelled out after about
@@ -47,7 +47,7 @@ export interface WarmUp {
 }
 
 /**
- * warmUpInTurn loads each target in turn, a 5 s window at a time, until every one has answered
+ * warmUpInTurn loads each target in turn, a window (5 s by default) at a time, until every one has answered
  * `requests`. In turn, not one after the other: a warm process left idle for a minute was seen to
  * serve its next 5 s ~30 % slower (V8 ages and flushes code that does not run while its memory
  * reducer collects an idle heap), so no target waits longer than the others' windows.
@@ -58,9 +58,9 @@ export async function warmUpInTurn(
   { requests = warmUpRequests(), windowS = WARM_UP_WINDOW_S }: WarmUpOptions = {},
 ): Promise<WarmUp[]> {
   const state = targets.map((t) => ({ ...t, requests: 0, seconds: 0, firstRps: 0, lastRps: 0 }));
-  while (state.some((t) => t.requests < requests || t.seconds === 0))
-    for (const t of state) {
-      if (t.requests >= requests && t.seconds > 0) continue;
+  const unfinished = (t: (typeof state)[number]) => t.requests < requests || t.seconds === 0;
+  while (state.some(unfinished))
+    for (const t of state.filter(unfinished)) {
       const r = await autocannon({ url: t.url, connections, duration: windowS, pipelining: 1 });
       if (r.non2xx || r.errors) throw new Error(`warm-up of ${t.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
       if (r.requests.total === 0) throw new Error(`warm-up of ${t.name}: no request answered in ${windowS} s`);
