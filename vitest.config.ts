@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['{fop,services,mesh,observability,bench}/**/*.spec.ts'],
+          include: ['{core,fop,services,mesh,observability,launcher,bench}/**/*.spec.ts'],
           testTimeout: 20_000,
         },
       },

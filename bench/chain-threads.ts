@@ -20,7 +20,7 @@
  * (defaults: A untraced, B traced into a real Jaeger; 8 connections each), e.g.
  *   CHAIN_THREADS_B='{"traced":false,"connections":4}' node dist/bench/chain-threads.js
  */
-import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
+import { jaegerBinary, startJaeger, type JaegerServer } from '../launcher/jaeger';
 import { cpuMsByThread } from './cpu-time';
 import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
 import { describeWarmUp, warmUpInTurn } from './warm-up';

@@ -5,7 +5,7 @@
  * bench/RESULTS.md, and exiting 1 when a target is missed.
  */
 import * as path from 'node:path';
-import { repoRoot } from '../services/runtime/paths';
+import { repoRoot } from '../core/paths';
 import { FULL_PLAN, runChaos, SHORT_PLAN, writeResults } from './chaos/run-chaos';
 
 /** main runs the chaos suite; resolves with the exit code. */

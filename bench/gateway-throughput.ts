@@ -17,9 +17,9 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import sharp from 'sharp';
 import { ImageServiceClient } from '../generated/mediamesh/image/v1/image';
-import { allocatorEnv } from '../services/runtime/allocator';
-import { distEntry } from '../services/runtime/paths';
-import { startNode, startService, type ManagedProcess } from '../test/harness/process';
+import { allocatorEnv } from '../core/allocator';
+import { distEntry } from '../core/paths';
+import { startNode, startService, type ManagedProcess } from '../launcher/process';
 import { cpuMeter } from './cpu-time';
 import { describeWarmUp, warmUpInTurn } from './warm-up';
 

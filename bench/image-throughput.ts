@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ImageServiceClient } from '../generated/mediamesh/image/v1/image';
 import { sharp } from '../services/image/sharp';
-import { startService } from '../test/harness/process';
+import { startService } from '../launcher/process';
 
 const FIXTURE = join(process.env.MEDIAMESH_FIXTURES ?? join(__dirname, '../../../shared/fixtures'), 'images/2569067123_aca715a2ee_o.jpg');
 const OPS = ['imageView2/1/w/200/h/200', 'imageView2/2/w/800/format/webp'] as const;

@@ -32,7 +32,7 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { StorageServiceClient } from '../generated/mediamesh/storage/v1/storage';
 import { seedBuckets } from '../services/storage/seed';
-import type { StartedService } from '../test/harness/process';
+import type { StartedService } from '../launcher/process';
 import { cpuMs } from './cpu-time';
 import { differenceInterval, mean } from './intervals';
 import { putObject, startTraced } from './tracing-chain';

@@ -8,9 +8,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { createRegistry, registerZkResolver, type ServiceInstance } from '../mesh/registry';
-import type { InstanceInfo } from '../services/runtime/hooks';
-import { setLogLevel } from '../services/runtime/log';
-import { startZooKeeper } from '../test/harness/zookeeper';
+import type { InstanceInfo } from '../core/hooks';
+import { setLogLevel } from '../core/log';
+import { startZooKeeper } from '../launcher/zookeeper';
 
 const TARGET_MS = 100;
 const HEADER = 'mediamesh-instance';

@@ -7,7 +7,7 @@
  * first) and each process's RSS growth (end vs after the first window; target < 10 %).
  */
 import { sharp } from '../services/image/sharp';
-import { startMesh, type LocalMesh } from '../test/harness/mesh';
+import { startMesh, type LocalMesh } from '../launcher/mesh';
 import { percentile, vmRssKb } from './chaos/stats';
 
 interface Args {

@@ -9,10 +9,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { StorageServiceClient } from '../generated/mediamesh/storage/v1/storage';
-import { allocatorEnv } from '../services/runtime/allocator';
+import { allocatorEnv } from '../core/allocator';
 import { seedBuckets } from '../services/storage/seed';
-import type { JaegerServer } from '../test/harness/jaeger';
-import { startService, type StartedService, type StartOptions } from '../test/harness/process';
+import type { JaegerServer } from '../launcher/jaeger';
+import { startService, type StartedService, type StartOptions } from '../launcher/process';
 
 /** THUMBNAIL_PATH: the gateway request the chain benchmarks load (a 200×200 thumbnail of the sample). */
 export const THUMBNAIL_PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';

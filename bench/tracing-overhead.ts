@@ -23,7 +23,7 @@
  * Sides: TRACING_OVERHEAD_SIDES=off,on,on-10% adds the 10 %-sampled side (default off,on).
  * Warm-up: BENCH_WARM_UP_REQUESTS per chain (default 15,000: ~2 min a chain here).
  */
-import { jaegerBinary, startJaeger, type JaegerServer } from '../test/harness/jaeger';
+import { jaegerBinary, startJaeger, type JaegerServer } from '../launcher/jaeger';
 import { cpuMeter } from './cpu-time';
 import { formatInterval, mean, ratioInterval } from './intervals';
 import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';

@@ -17,7 +17,7 @@ import * as grpc from '@grpc/grpc-js';
 import { StorageServiceClient } from '../generated/mediamesh/storage/v1/storage';
 import { VideoServiceClient, type SnapshotResponse, type TranscodeResponse } from '../generated/mediamesh/video/v1/video';
 import { makeSampleVideo } from '../services/video/sample';
-import { startService } from '../test/harness/process';
+import { startService } from '../launcher/process';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.VIDEO_BENCH_ROUNDS ?? 5);

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createXdsBootstrap } from '../mesh/client/bootstrap';
 import { createAdsServer } from '../mesh/control-plane/ads-server';
 import { createControlPlane } from '../mesh/control-plane/control-plane';
-import { setLogLevel } from '../services/runtime/log';
+import { setLogLevel } from '../core/log';
 import { echoClient, startEcho, type EchoClient } from '../test/control-plane/fixtures/echo-backend';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -6,9 +6,9 @@
  */
 import { createXdsBootstrap } from '../mesh/client/bootstrap';
 import { startControlPlaneServer } from '../mesh/control-plane/server';
-import { setLogLevel } from '../services/runtime/log';
+import { setLogLevel } from '../core/log';
 import { echoClient, startEcho } from '../test/control-plane/fixtures/echo-backend';
-import { startZooKeeper } from '../test/harness/zookeeper';
+import { startZooKeeper } from '../launcher/zookeeper';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 require('@grpc/grpc-js-xds').register();

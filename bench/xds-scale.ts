@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { createAdsServer } from '../mesh/control-plane/ads-server';
 import { createControlPlane } from '../mesh/control-plane/control-plane';
 import { TYPE_URL } from '../mesh/control-plane/envoy-protos';
-import { setLogLevel } from '../services/runtime/log';
+import { setLogLevel } from '../core/log';
 import type { ServiceInstance } from '../mesh/registry/types';
 import { createAdsClient } from '../test/control-plane/fixtures/ads-client';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../services/runtime/config';
+import { ConfigError } from '../core/config';
 import { loadTelemetryConfig, otlpHeaders } from './config';
 import { otelServiceName, serviceNameFromEntry } from './service-name';
 

@@ -4,8 +4,8 @@
  * like any other bad configuration). Tracing is on only when an OTLP endpoint is given and
  * OTEL_SDK_DISABLED is not true; metrics only when MEDIAMESH_METRICS_PORT is set.
  */
-import { bool, int, loadConfig, num, oneOf, str, type ConfigOf, type EnvSpec } from '../services/runtime/config';
-import { defaultInstanceId, runtimeSpecs } from '../services/runtime/runtime-config';
+import { bool, int, loadConfig, num, oneOf, str, type ConfigOf, type EnvSpec } from '../core/config';
+import { defaultInstanceId, runtimeSpecs } from '../core/runtime-config';
 import { serviceNameFromEntry } from './service-name';
 
 /** SAMPLERS are the OTEL_TRACES_SAMPLER values of the OpenTelemetry spec that we support. */

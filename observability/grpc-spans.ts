@@ -14,7 +14,7 @@
  *    calls bindTrace(signal) there carries the span to everything it does later.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ObservedCall, ServerCallObserver } from '../services/runtime/server-call-interceptor';
+import type { ObservedCall, ServerCallObserver } from '../core/call-observer';
 import {
   context,
   propagation,

@@ -1,11 +1,11 @@
 /**
- * telemetryHookFactory plugs telemetry into the shared service runtime (services/runtime/hooks.ts):
+ * telemetryHookFactory plugs telemetry into the shared service runtime (core/hooks.ts):
  * every served gRPC method gets its server span (grpc-spans.ts) and its rate/errors/duration
  * metrics through call observers of the runtime's server interceptor, and onStopped (after the
  * drain, so the last calls' spans have ended) flushes and shuts the SDK down.
  */
-import type { HookFactory, ServiceHooks } from '../services/runtime/hooks';
-import type { ServerCallObserver } from '../services/runtime/server-call-interceptor';
+import type { HookFactory, ServiceHooks } from '../core/hooks';
+import type { ServerCallObserver } from '../core/call-observer';
 import type { Telemetry } from './telemetry';
 
 /** telemetryHookFactory builds the "telemetry" hooks of one service from the running telemetry. */

@@ -8,9 +8,9 @@
  */
 import type { Interceptor } from '@grpc/grpc-js';
 import { addMeshClientInterceptor } from '../mesh/client/interceptors';
-import { ConfigError } from '../services/runtime/config';
-import { addHookFactory } from '../services/runtime/hooks';
-import { createLogger, setLogContextProvider } from '../services/runtime/log';
+import { ConfigError } from '../core/config';
+import { addHookFactory } from '../core/hooks';
+import { createLogger, setLogContextProvider } from '../core/log';
 import { loadTelemetryConfig, type TelemetryConfig } from './config';
 import { telemetryHookFactory } from './hooks';
 import { traceLogContext } from './log-context';

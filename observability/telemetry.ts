@@ -8,7 +8,7 @@
  * Every SDK package is required lazily, so a process with telemetry off loads none of them.
  */
 import type { Meter } from '@opentelemetry/api';
-import type { Logger } from '../services/runtime/log';
+import type { Logger } from '../core/log';
 import type { TelemetryConfig } from './config';
 import type { PrometheusEndpoint } from './metrics/prometheus-endpoint';
 import { createSampler } from './sampler';

@@ -17,7 +17,7 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-venv)
 command -v go >/dev/null 2>&1 || need+=(golang)
-# jemalloc for every mesh process (services/runtime/allocator.ts preloads it when present).
+# jemalloc for every mesh process (core/allocator.ts preloads it when present).
 compgen -G '/usr/lib*/libjemalloc.so.2' >/dev/null || compgen -G '/usr/lib/*/libjemalloc.so.2' >/dev/null || need+=(libjemalloc2)
 if ((${#need[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then

@@ -11,7 +11,7 @@
 import { editPolicy, withFault } from '../../mesh/control-plane/policy/policy-edit';
 import type { ServicePolicy } from '../../mesh/control-plane/policy/types';
 import { createZkSession } from '../../mesh/registry';
-import type { StartedService } from '../../test/harness/process';
+import type { StartedService } from '../../launcher/process';
 import type { ChaosMesh, ChaosService, Member } from './setup';
 
 /** ChaosPlan: how long each phase lasts. */

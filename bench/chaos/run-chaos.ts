@@ -5,7 +5,7 @@
  * short version inside `npm test` (test/chaos/chaos-short.test.ts, SHORT_PLAN).
  */
 import * as fs from 'node:fs';
-import { setLogLevel } from '../../services/runtime/log';
+import { setLogLevel } from '../../core/log';
 import { PHASES, type ChaosPlan, type PhaseContext, type Window } from './phases';
 import { startChaosMesh } from './setup';
 import { describeMachine, formatStats, summarize, type PhaseStats } from './stats';

@@ -13,8 +13,8 @@ import { editPolicy } from '../../mesh/control-plane/policy/policy-edit';
 import type { ServicePolicy } from '../../mesh/control-plane/policy/types';
 import { createZkSession } from '../../mesh/registry';
 import { sharp } from '../../services/image/sharp';
-import { startMesh, type InstanceSpec, type LocalMesh } from '../../test/harness/mesh';
-import type { StartedService } from '../../test/harness/process';
+import { startMesh, type InstanceSpec, type LocalMesh } from '../../launcher/mesh';
+import type { StartedService } from '../../launcher/process';
 
 export type ChaosService = 'image' | 'video' | 'storage';
 

@@ -8,7 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ImageServiceClient } from '../../generated/mediamesh/image/v1/image';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { retryCutResponseProvider } from '../../mesh/client';
-import { outsideBootstrap } from '../../test/harness/mesh';
+import { outsideBootstrap } from '../../launcher/mesh';
 import type { Sample } from './stats';
 
 let xdsRegistered = false;

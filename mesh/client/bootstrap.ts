@@ -3,7 +3,7 @@
  * one ADS server, the node (id, zone as locality — grpc-js refuses a node without
  * `locality` — and MESH_ROLE=proxyless so the control plane sends api_listeners).
  */
-import { runtimeSpecs } from '../../services/runtime/runtime-config';
+import { runtimeSpecs } from '../../core/runtime-config';
 
 export interface BootstrapOptions {
   /** host:port of the control plane's ADS server (an IP: `localhost` tries ::1 first in C-core). */

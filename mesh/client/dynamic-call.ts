@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { protoRoot } from '../../services/runtime/paths';
+import { protoRoot } from '../../core/paths';
 
 export interface DynamicMethod {
   /** Mesh service name (the `image` of mediamesh.image.v1). */

@@ -13,7 +13,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { createLogger, type Logger } from '../../services/runtime/log';
+import { createLogger, type Logger } from '../../core/log';
 import { envoyProtoDirs, TYPE_URL } from './envoy-protos';
 import { withDefaults, type XdsServerHooks } from './hooks';
 import type { SnapshotCache, WatchResponse } from './snapshot-cache';

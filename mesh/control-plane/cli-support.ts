@@ -3,7 +3,7 @@
  * an error that says what to do, and running a policy edit with it.
  */
 import { UsageError, type ParsedArgs } from '../cli/command';
-import { setLogLevel } from '../../services/runtime/log';
+import { setLogLevel } from '../../core/log';
 import { createZkSession, type ZkSession } from '../registry';
 import { editPolicy } from './policy/policy-edit';
 import type { ServicePolicy } from './policy/types';

@@ -1,5 +1,5 @@
 /** The control plane's environment variables (one home; printed at start). */
-import { int, str, type EnvSpec } from '../../services/runtime/config';
+import { int, str, type EnvSpec } from '../../core/config';
 
 export const controlPlaneSpecs = {
   zk: { name: 'MEDIAMESH_ZK', doc: 'ZooKeeper connect string (required)', fallback: '', parse: str(/^[^\s]+$/, 'host:port[,host:port...]') },

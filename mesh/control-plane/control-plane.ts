@@ -5,8 +5,8 @@
  * bytes change, and a snapshot that fails the consistency check is never published.
  */
 import { randomBytes } from 'node:crypto';
-import type { Logger } from '../../services/runtime/log';
-import { createLogger } from '../../services/runtime/log';
+import type { Logger } from '../../core/log';
+import { createLogger } from '../../core/log';
 import type { RegistrySnapshot, ServiceInstance } from '../registry/types';
 import { consistent, makeResource, type Snapshot, type TypeResources } from './snapshot';
 import { createSnapshotCache, type MemorySnapshotCache } from './snapshot-cache';

@@ -1,5 +1,5 @@
 /** Errors of the control plane and mesh CLI commands, as MeshError factories. */
-import { MeshError, Status } from '../../services/runtime/errors';
+import { MeshError, Status } from '../../core/errors';
 
 /** invalidPolicyError: a traffic policy failed validation (every error, with field paths). */
 export const invalidPolicyError = (service: string, errors: readonly string[]) =>

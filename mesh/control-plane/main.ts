@@ -6,9 +6,9 @@
  */
 import { activeTelemetry, shutdownTelemetry } from '../../observability/start';
 import { xdsPushSpans } from '../../observability/xds-push-spans';
-import { ConfigError, describeConfig, loadConfig } from '../../services/runtime/config';
-import { MeshError } from '../../services/runtime/errors';
-import { createLogger } from '../../services/runtime/log';
+import { ConfigError, describeConfig, loadConfig } from '../../core/config';
+import { MeshError } from '../../core/errors';
+import { createLogger } from '../../core/log';
 import { controlPlaneSpecs } from './config';
 import { startControlPlaneServer } from './server';
 

@@ -4,8 +4,8 @@
  * endpoint. main.ts runs it as a process; tests may run it in-process.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { ConfigOf } from '../../services/runtime/config';
-import { createLogger, type Logger } from '../../services/runtime/log';
+import type { ConfigOf } from '../../core/config';
+import { createLogger, type Logger } from '../../core/log';
 import { createRegistry, type Registry } from '../registry';
 import { createAdsServer, type AdsServer } from './ads-server';
 import type { controlPlaneSpecs } from './config';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { InstanceInfo } from '../../services/runtime/hooks';
+import type { InstanceInfo } from '../../core/hooks';
 import { decodeInstance, encodeInstance, PAYLOAD_CLASS } from './curator-json';
 
 const info: InstanceInfo = {

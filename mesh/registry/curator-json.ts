@@ -6,7 +6,7 @@
  * plain map. decodeInstance validates what any writer put in a znode and collects every
  * problem with its field path; foreign payloads keep their fields in `payload`.
  */
-import type { InstanceInfo } from '../../services/runtime/hooks';
+import type { InstanceInfo } from '../../core/hooks';
 import type { CuratorInstance, InstanceHealth, InstancePayload, ServiceInstance, UriSpecPart, ValidationResult } from './types';
 
 /** PAYLOAD_CLASS is the Java class named in our payload's "@class". */

@@ -5,7 +5,7 @@
  * numeric gRPC status could not express. Anything that crosses into a gRPC answer or a CLI
  * message goes through the MeshError factories below.
  */
-import { MeshError, Status } from '../../services/runtime/errors';
+import { MeshError, Status } from '../../core/errors';
 
 /** ZkErrorCode names why a ZooKeeper operation failed. */
 export type ZkErrorCode = 'DISCONNECTED' | 'TIMEOUT' | 'CLOSED' | 'NO_NODE' | 'NODE_EXISTS' | 'BAD_VERSION' | 'NOT_EMPTY' | (string & {});

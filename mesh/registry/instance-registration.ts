@@ -7,8 +7,8 @@
  * disappear and no duplicate appears.
  * @private
  */
-import type { InstanceInfo } from '../../services/runtime/hooks';
-import type { Logger } from '../../services/runtime/log';
+import type { InstanceInfo } from '../../core/hooks';
+import type { Logger } from '../../core/log';
 import { encodeInstance } from './curator-json';
 import { isZkError } from './errors';
 import { instancePath, servicePath } from './paths';

@@ -5,8 +5,8 @@
  * instance while in-flight calls finish), onStopped closes the session. The session is
  * opened when the hook is built, so it connects while the server starts.
  */
-import type { HealthState, InstanceInfo, ServiceHooks } from '../../services/runtime/hooks';
-import { createLogger, type Logger } from '../../services/runtime/log';
+import type { HealthState, InstanceInfo, ServiceHooks } from '../../core/hooks';
+import { createLogger, type Logger } from '../../core/log';
 import type { Registration } from './instance-registration';
 import { createRegistry, type Registry } from './registry';
 

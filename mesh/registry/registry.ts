@@ -7,8 +7,8 @@
  *   in use while ZooKeeper is unreachable (nothing is published until it answers again).
  */
 import { isIP } from 'node:net';
-import type { InstanceInfo } from '../../services/runtime/hooks';
-import { createLogger, type Logger } from '../../services/runtime/log';
+import type { InstanceInfo } from '../../core/hooks';
+import { createLogger, type Logger } from '../../core/log';
 import { createCoalescer } from './coalescer';
 import { decodeInstance } from './curator-json';
 import { disconnectedError, invalidRegistration } from './errors';

@@ -7,7 +7,7 @@
  * with a logged error.
  * @private
  */
-import type { Logger } from '../../services/runtime/log';
+import type { Logger } from '../../core/log';
 import { createCoalescer } from './coalescer';
 import { decodeInstance } from './curator-json';
 import { servicePath } from './paths';

@@ -9,7 +9,7 @@
  * instances.
  */
 import { experimental, status, type ChannelOptions } from '@grpc/grpc-js';
-import { createLogger } from '../../services/runtime/log';
+import { createLogger } from '../../core/log';
 import { createRegistry, type Registry } from './registry';
 import type { ServiceInstance } from './types';
 

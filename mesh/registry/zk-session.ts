@@ -8,7 +8,7 @@
  * Operations never queue behind a dead connection: while disconnected they reject at once
  * with a ZkError of code DISCONNECTED.
  */
-import { createLogger, type Logger } from '../../services/runtime/log';
+import { createLogger, type Logger } from '../../core/log';
 import { closedError, disconnectedError, timeoutError, ZkError } from './errors';
 import { CLOSED_STATE, codeName, createModeOf, newRawClient, OPEN_ACL, ZK_CODES, type CreateModeName, type ZkException, type ZkRawClient } from './zk-client';
 import { createWatchSet, ownerHex, type ZkNodeData } from './zk-watches';

@@ -6,7 +6,7 @@
  * after a session expiry. Values equal to the last delivered one are dropped.
  * @private
  */
-import type { Logger } from '../../services/runtime/log';
+import type { Logger } from '../../core/log';
 import { ZK_CODES, type ZkEvent, type ZkException, type ZkRawClient, type ZkStat } from './zk-client';
 
 /** ZkNodeData is a znode's bytes and version (ephemeralOwner: hex session id, '0' for persistent nodes). */

@@ -9,7 +9,7 @@
  */
 import { status as Status } from '@grpc/grpc-js';
 import type { Meter } from '@opentelemetry/api';
-import type { ServerCallObserver } from '../../services/runtime/server-call-interceptor';
+import type { ServerCallObserver } from '../../core/call-observer';
 
 /** DURATION_BUCKETS (seconds) span a health check to a long transcode. */
 export const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ROOT_CONTEXT, trace, TraceFlags } from '@opentelemetry/api';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTraceExport } from '../../test/harness/otlp-decode';
-import { createLogger } from '../../services/runtime/log';
+import { createLogger } from '../../core/log';
 import { createSampler } from '../sampler';
 import { LeanTracerProvider } from './lean-tracer';
 import { BatchSpanExporter, type BatchExporterOptions } from './span-exporter';

@@ -9,7 +9,7 @@
  * everything queued; shutdown flushes and stops.
  */
 import { TraceFlags, type Attributes } from '@opentelemetry/api';
-import type { Logger } from '../../services/runtime/log';
+import type { Logger } from '../../core/log';
 import { Http1Poster } from './http1-post';
 import type { LeanSpan, SpanSink } from './lean-span';
 import { OtlpBatch } from './otlp-encode';

@@ -6,9 +6,9 @@
  */
 import './heap-for-size';
 import '../../observability/start';
-import { hookFactories, type InstanceInfo, type ServiceHooks } from '../runtime/hooks';
+import { hookFactories, type InstanceInfo, type ServiceHooks } from '../../core/hooks';
 import { ConfigError, createLogger, describeConfig, installCrashGuards, loadConfig, runtimeSpecs } from '../runtime';
-import { defaultInstanceId } from '../runtime/runtime-config';
+import { defaultInstanceId } from '../../core/runtime-config';
 import { createBucketDirectory } from './bucket-visibility';
 import { gatewaySpecs } from './config';
 import { createGatewayMetrics } from './metrics';

@@ -4,7 +4,7 @@
  * client for object sources and watermark images.
  */
 import { sharp } from './sharp';
-import { allocatorInUse } from '../runtime/allocator';
+import { allocatorInUse } from '../../core/allocator';
 import { ImageServiceService } from '../../generated/mediamesh/image/v1/image';
 import type { ServiceDefinition } from '../runtime';
 import { imageSpecs } from './config';

@@ -5,9 +5,9 @@
  * (mesh/registry createRegistrationHook). Imported once by server.ts.
  */
 import { createRegistrationHook } from '../../mesh/registry/registration-hook';
-import { int, loadConfig } from './config';
-import { addHookFactory } from './hooks';
-import { createLogger } from './log';
+import { int, loadConfig } from '../../core/config';
+import { addHookFactory } from '../../core/hooks';
+import { createLogger } from '../../core/log';
 
 /** registrationSpecs: the registry's own variables (the shared ones are in runtime-config.ts). */
 export const registrationSpecs = {

@@ -9,23 +9,12 @@
  * ServerInterceptingCall layer costs every call its own objects, closures and listener hops.
  */
 import * as grpc from '@grpc/grpc-js';
+import type { ObservedCall, ServerCallObserver } from '../../core/call-observer';
+
+export type { ObservedCall, ServerCallObserver } from '../../core/call-observer';
 
 /** INSTANCE_HEADER is sent as response metadata by every call of every service. */
 export const INSTANCE_HEADER = 'mediamesh-instance';
-
-/** ObservedCall is what an observer keeps for one call. */
-export interface ObservedCall {
-  /** run wraps the delivery of the request message and half-close (e.g. to make a span active there). */
-  run?<T>(deliver: () => T): T;
-  /** end runs once per call: with the status sent, or CANCELLED when the caller cancelled. */
-  end(code: grpc.status, details: string): void;
-}
-
-/** ServerCallObserver watches every call a service serves. */
-export interface ServerCallObserver {
-  /** onCall runs when a call's metadata arrives; return undefined to leave the call alone. */
-  onCall(path: string, metadata: grpc.Metadata): ObservedCall | undefined;
-}
 
 type Wrap = <T>(deliver: () => T) => T;
 

@@ -9,13 +9,13 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
-import { ConfigError, describeConfig, loadConfig, type ConfigOf, type EnvSpec } from './config';
-import { installCrashGuards } from './crash-guards';
-import { hookFactories, type HealthState, type InstanceInfo, type ServiceHooks } from './hooks';
-import { createLogger, type Logger } from './log';
-import { protoRoot } from './paths';
+import { ConfigError, describeConfig, loadConfig, type ConfigOf, type EnvSpec } from '../../core/config';
+import { installCrashGuards } from '../../core/crash-guards';
+import { hookFactories, type HealthState, type InstanceInfo, type ServiceHooks } from '../../core/hooks';
+import { createLogger, type Logger } from '../../core/log';
+import { protoRoot } from '../../core/paths';
 import { serverCallInterceptor } from './server-call-interceptor';
-import { defaultInstanceId, runtimeSpecs } from './runtime-config';
+import { defaultInstanceId, runtimeSpecs } from '../../core/runtime-config';
 
 export type RuntimeConfig = ConfigOf<typeof runtimeSpecs>;
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { vmHwmKb } from '../../bench/chaos/stats';
 import { sharp } from '../../services/image/sharp';
 import { request } from '../gateway/stack';
-import { startMesh, type LocalMesh } from '../harness/mesh';
+import { startMesh, type LocalMesh } from '../../launcher/mesh';
 import { endlessVideo, hugeVideo, pngBomb, smallClip } from './bombs';
 import { makeFuzzCases } from './fuzz-cases';
 import { rawExchange, trickle } from './slow-clients';

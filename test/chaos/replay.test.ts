@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharp } from '../../services/image/sharp';
-import { repoRoot } from '../../services/runtime/paths';
-import { startMesh, type LocalMesh } from '../harness/mesh';
-import { startService, type StartedService } from '../harness/process';
+import { repoRoot } from '../../core/paths';
+import { startMesh, type LocalMesh } from '../../launcher/mesh';
+import { startService, type StartedService } from '../../launcher/process';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-replay-'));
 const recording = path.join(dir, 'traffic.jsonl');

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distEntry } from '../../services/runtime/paths';
-import { startService, type StartedService } from '../harness/process';
+import { distEntry } from '../../core/paths';
+import { startService, type StartedService } from '../../launcher/process';
 import { countInstances, createMeshFixture, eventually, type MeshFixture } from './fixtures/mesh-fixture';
 
 let fx: MeshFixture;

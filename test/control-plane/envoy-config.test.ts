@@ -16,7 +16,7 @@ import { groupOf } from '../../mesh/control-plane/node-group';
 import type { MeshState } from '../../mesh/control-plane/types';
 import { BOOTSTRAP_TYPE, checkEnvoyObject, checkEnvoyYaml, createEnvoyBootstrap } from '../../mesh/envoy';
 import type { ServiceInstance } from '../../mesh/registry/types';
-import { distEntry } from '../../services/runtime/paths';
+import { distEntry } from '../../core/paths';
 import { createAdsClient } from './fixtures/ads-client';
 
 const inst = (service: string, id: string, version: string, zone: string, port: number): ServiceInstance => ({

@@ -10,9 +10,9 @@ import { makeResource, type TypeResources } from '../../mesh/control-plane/snaps
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readPolicy } from '../../mesh/control-plane/policy/policy-store';
-import { distEntry, repoRoot } from '../../services/runtime/paths';
-import { freePort } from '../harness/ports';
-import { startNode } from '../harness/process';
+import { distEntry, repoRoot } from '../../core/paths';
+import { freePort } from '../../launcher/ports';
+import { startNode } from '../../launcher/process';
 import { tempDirForTest } from '../harness/temp-dir';
 import { countInstances, createMeshFixture, eventually, type MeshFixture } from './fixtures/mesh-fixture';
 import { createXdsBootstrap } from '../../mesh/client/bootstrap';

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../services/runtime/paths';
+import { repoRoot } from '../../core/paths';
 import { checkCompose } from './support/compose-check';
 import { deployContext } from './support/context';
 import { checkDockerfile } from './support/dockerfile';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../services/runtime/paths';
+import { repoRoot } from '../../core/paths';
 
 const root = repoRoot();
 const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-deploy-gen-'));

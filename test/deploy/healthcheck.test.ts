@@ -8,9 +8,9 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../harness/ports';
-import { startService, type StartedService } from '../harness/process';
-import { repoRoot } from '../../services/runtime/paths';
+import { freePort } from '../../launcher/ports';
+import { startService, type StartedService } from '../../launcher/process';
+import { repoRoot } from '../../core/paths';
 
 const script = path.join(repoRoot(), 'deploy/healthcheck.js');
 

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../services/runtime/paths';
+import { repoRoot } from '../../core/paths';
 import { checkCompose } from './support/compose-check';
 import { deployContext, yamlFilesUnder } from './support/context';
 import { checkDockerfile } from './support/dockerfile';

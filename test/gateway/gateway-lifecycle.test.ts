@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRawClient, type ZkRawClient } from '../../mesh/registry/zk-client';
-import { startNode, startService, type StartedService } from '../harness/process';
-import { distEntry } from '../../services/runtime/paths';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { startNode, startService, type StartedService } from '../../launcher/process';
+import { distEntry } from '../../core/paths';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { ADMIN, createBucket, request } from './stack';
 
 function children(zk: ZkRawClient, p: string): Promise<string[]> {

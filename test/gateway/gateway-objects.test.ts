@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUrl } from '../../services/gateway/signing';
-import { startService } from '../harness/process';
+import { startService } from '../../launcher/process';
 import { admin, createBucket, request, startStack, type Stack } from './stack';
 
 describe('gateway objects (storage + gateway processes)', () => {

@@ -9,8 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startService, type StartedService } from '../harness/process';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { startService, type StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { ADMIN, admin, createBucket, request, startStack, type Stack } from './stack';
 
 describe('gateway video (storage + video + gateway processes, ZooKeeper for jobs)', () => {

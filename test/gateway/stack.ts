@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startService, type StartedService } from '../harness/process';
+import { startService, type StartedService } from '../../launcher/process';
 
 export const ADMIN = 'test-admin-token';
 export const KEYS = 'ak1:first-secret-key,ak2:second-secret-key';

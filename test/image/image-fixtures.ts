@@ -10,7 +10,7 @@ import { deflateSync } from 'node:zlib';
 import { ImageServiceClient, type ProcessRequest, type ProcessResponse } from '../../generated/mediamesh/image/v1/image';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { seedBuckets } from '../../services/storage/seed';
-import { startService, type StartedService } from '../harness/process';
+import { startService, type StartedService } from '../../launcher/process';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const sharp: typeof import('sharp') & ((input?: unknown, opts?: unknown) => import('sharp').Sharp) = require('sharp');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startZooKeeper } from '../harness/zookeeper';
-import { waitForPort } from '../harness/ports';
+import { startZooKeeper } from '../../launcher/zookeeper';
+import { waitForPort } from '../../launcher/ports';
 
 const alive = (pid: number) => {
   try {

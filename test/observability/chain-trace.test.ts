@@ -7,7 +7,8 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetchTrace, startJaeger, waitForTrace, type JaegerServer, type JaegerSpan } from '../harness/jaeger';
+import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
+import { fetchTrace, waitForTrace, type JaegerSpan } from '../../observability/jaeger-query';
 import { ancestors, describeSpans, findSpan, newCaller, startChain, type Chain } from './support';
 
 const PROCESS = 'grpc.mediamesh.image.v1.ImageService/Process';

@@ -9,8 +9,9 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { seedBuckets } from '../../services/storage/seed';
-import { startJaeger, waitForTrace, type JaegerServer } from '../harness/jaeger';
-import type { StartedService } from '../harness/process';
+import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
+import { waitForTrace } from '../../observability/jaeger-query';
+import type { StartedService } from '../../launcher/process';
 import { describeSpans, newCaller, putObject, startTraced } from './support';
 
 let jaeger: JaegerServer;

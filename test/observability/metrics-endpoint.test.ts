@@ -10,8 +10,8 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { seedBuckets } from '../../services/storage/seed';
-import { startNode, type StartedService } from '../harness/process';
-import { distEntry } from '../../services/runtime/paths';
+import { startNode, type StartedService } from '../../launcher/process';
+import { distEntry } from '../../core/paths';
 import { putObject, startTraced, statObject } from './support';
 
 let dir: string;

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { fetchTrace, startJaeger, waitForTrace, type JaegerServer } from '../harness/jaeger';
+import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
+import { fetchTrace, waitForTrace } from '../../observability/jaeger-query';
 import { newCaller, startTraced, statObject, withTraceparent } from './support';
 
 let jaeger: JaegerServer;

@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { distEntry, repoRoot } from '../../services/runtime/paths';
+import { distEntry, repoRoot } from '../../core/paths';
 
 interface Loaded {
   sdk: boolean;

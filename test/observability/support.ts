@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import type { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import type { JaegerSpan } from '../harness/jaeger';
+import type { JaegerSpan } from '../../observability/jaeger-query';
 
 /** Caller is a client-side trace context we send in `traceparent`, as a browser or an SDK would. */
 export interface Caller {

@@ -12,9 +12,10 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { JobState, VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
-import { startJaeger, waitForTrace, type JaegerServer } from '../harness/jaeger';
-import type { StartedService } from '../harness/process';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
+import { waitForTrace } from '../../observability/jaeger-query';
+import type { StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { ancestors, describeSpans, newCaller, putObject, startTraced, withTraceparent } from './support';
 
 const SUBMIT = 'grpc.mediamesh.video.v1.VideoService/SubmitJob';

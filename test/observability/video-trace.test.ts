@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
-import { startJaeger, waitForTrace, type JaegerServer } from '../harness/jaeger';
-import type { StartedService } from '../harness/process';
+import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
+import { waitForTrace } from '../../observability/jaeger-query';
+import type { StartedService } from '../../launcher/process';
 import { ancestors, describeSpans, newCaller, startTraced, withTraceparent } from './support';
 
 const SNAPSHOT = 'grpc.mediamesh.video.v1.VideoService/Snapshot';

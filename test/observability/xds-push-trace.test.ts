@@ -7,10 +7,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
 import { createAdsClient, type AdsClient } from '../control-plane/fixtures/ads-client';
-import { findSpans, startJaeger, type JaegerServer, type JaegerSpan } from '../harness/jaeger';
-import { freePort } from '../harness/ports';
-import type { StartedService } from '../harness/process';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
+import { findSpans, type JaegerSpan } from '../../observability/jaeger-query';
+import { freePort } from '../../launcher/ports';
+import type { StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { describeSpans, startTraced } from './support';
 
 let jaeger: JaegerServer;

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../services/runtime/paths';
-import { startMesh, type LocalMesh } from '../harness/mesh';
+import { repoRoot } from '../../core/paths';
+import { startMesh, type LocalMesh } from '../../launcher/mesh';
 import { callOnce, failures, imageClient, share, startLoad, tinyPng, type Load } from './load';
 
 const run = promisify(execFile);

@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../services/runtime/paths';
-import { startMesh, type LocalMesh } from '../harness/mesh';
+import { repoRoot } from '../../core/paths';
+import { startMesh, type LocalMesh } from '../../launcher/mesh';
 
 const run = promisify(execFile);
 let mesh: LocalMesh;

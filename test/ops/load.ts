@@ -6,7 +6,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { sharp } from '../../services/image/sharp';
 import { ImageServiceClient } from '../../generated/mediamesh/image/v1/image';
-import { outsideBootstrap } from '../harness/mesh';
+import { outsideBootstrap } from '../../launcher/mesh';
 
 let registered = false;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharp } from '../../services/image/sharp';
-import { startMesh, type LocalMesh } from '../harness/mesh';
+import { startMesh, type LocalMesh } from '../../launcher/mesh';
 import { callOnce, failures, imageClient, startLoad, tinyPng, type Load } from './load';
 
 let mesh: LocalMesh;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry, type ServiceInstance } from '../../mesh/registry';
-import { setLogLevel } from '../../services/runtime/log';
+import { setLogLevel } from '../../core/log';
 import { buildCuratorProbe, discoverWithCurator, registerWithCurator } from '../interop/curator/curator-probe';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { eventually } from './support';
 
 setLogLevel('error');

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry } from '../../mesh/registry';
-import { distEntry } from '../../services/runtime/paths';
-import { setLogLevel } from '../../services/runtime/log';
-import { freePort } from '../harness/ports';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { distEntry } from '../../core/paths';
+import { setLogLevel } from '../../core/log';
+import { freePort } from '../../launcher/ports';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 
 setLogLevel('error');
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry, type RegistrySnapshot, type ServiceInstance } from '../../mesh/registry';
-import type { InstanceInfo } from '../../services/runtime/hooks';
-import { createLogger, setLogLevel, type Logger } from '../../services/runtime/log';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import type { InstanceInfo } from '../../core/hooks';
+import { createLogger, setLogLevel, type Logger } from '../../core/log';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { eventually, startProbe } from './support';
 
 setLogLevel('error');

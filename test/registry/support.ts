@@ -17,7 +17,7 @@ export async function eventually(check: () => void | Promise<void>, timeoutMs = 
 /** sleep waits ms milliseconds. */
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-import { startService, type StartedService } from '../harness/process';
+import { startService, type StartedService } from '../../launcher/process';
 
 /** PROBE_ENTRY is the spawnable test service (mesh/registry/testing/probe-service.ts, built into dist/). */
 export const PROBE_ENTRY = 'mesh/registry/testing/probe-service.ts';

@@ -1,9 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRegistry, type Registry, type ServiceInstance } from '../../mesh/registry';
-import { setLogLevel } from '../../services/runtime/log';
-import type { StartedService } from '../harness/process';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { setLogLevel } from '../../core/log';
+import type { StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { checkHealth, eventually, sleep, startProbe } from './support';
 
 setLogLevel((process.env.REG_LOG as 'info') || 'error');

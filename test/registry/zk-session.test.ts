@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZkSession, isZkError, type ZkSession } from '../../mesh/registry';
-import { setLogLevel } from '../../services/runtime/log';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { setLogLevel } from '../../core/log';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { eventually } from './support';
 
 setLogLevel('error');

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { distEntry } from '../../services/runtime/paths';
+import { distEntry } from '../../core/paths';
 
-const guards = distEntry('services/runtime/crash-guards.ts');
-const logMod = distEntry('services/runtime/log.ts');
+const guards = distEntry('core/crash-guards.ts');
+const logMod = distEntry('core/log.ts');
 const run = (body: string) =>
   spawnSync(process.execPath, ['-e', `const { installCrashGuards } = require(${JSON.stringify(guards)}); const { createLogger } = require(${JSON.stringify(logMod)});
 installCrashGuards(createLogger({ service: 'guard-test' })); ${body}`], { encoding: 'utf8', timeout: 10_000 });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../services/runtime/paths';
+import { repoRoot } from '../../core/paths';
 
 // A copy of the contract tooling (proto/, generated/, buf config, scripts) in a temp dir,
 // with node_modules linked, so the check can be shown to fail without touching the checkout.

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startNode, startService, type StartedService } from '../harness/process';
+import { startNode, startService, type StartedService } from '../../launcher/process';
 import { SLOW_WAIT_METHOD } from '../harness/slow-service';
-import { distEntry } from '../../services/runtime/paths';
+import { distEntry } from '../../core/paths';
 
 const identity = (b: Buffer) => b;
 const started: StartedService[] = [];

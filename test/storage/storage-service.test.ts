@@ -10,7 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BucketVisibility, StorageServiceClient, type GetObjectResponse, type ListBucketsResponse, type ListObjectsResponse, type PutObjectResponse, type StatObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
-import { startService, type StartedService } from '../harness/process';
+import { startService, type StartedService } from '../../launcher/process';
 
 describe('storage service (gRPC, real process)', () => {
   let home: string;

@@ -6,9 +6,9 @@
 import { afterAll, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import type { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
-import { freePort } from '../harness/ports';
-import type { StartedService } from '../harness/process';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import { freePort } from '../../launcher/ports';
+import type { StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { rpcError, startStorage, startVideo, videoClient, type Storage } from './support';
 
 let zk: ZooKeeperServer | undefined;

@@ -10,8 +10,8 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { status } from '@grpc/grpc-js';
 import { JobState, type JobEvent, type VideoServiceClient, type WatchJobResponse } from '../../generated/mediamesh/video/v1/video';
-import type { StartedService } from '../harness/process';
-import { startZooKeeper, type ZooKeeperServer } from '../harness/zookeeper';
+import type { StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 import { BUCKET, makeTestMedia, rpc, rpcError, startStorage, startVideo, videoClient, type Storage, type TestMedia } from './support';
 
 let zk: ZooKeeperServer;

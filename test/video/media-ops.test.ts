@@ -10,7 +10,7 @@ import { status } from '@grpc/grpc-js';
 import { FrameFormat } from '../../generated/mediamesh/video/v1/operations';
 import type { Source } from '../../generated/mediamesh/common/v1/common';
 import type { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
-import type { StartedService } from '../harness/process';
+import type { StartedService } from '../../launcher/process';
 import { ffprobeBuffer, inline, inlineBytes, makeTestMedia, object, rpc, rpcError, startStorage, startVideo, transcode, videoClient, type Storage, type TestMedia } from './support';
 
 let storage: Storage;

@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Source } from '../../generated/mediamesh/common/v1/common';
 import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { VideoServiceClient, type TranscodeResponse, type VideoServiceServer } from '../../generated/mediamesh/video/v1/video';
-import { startService, type StartedService } from '../harness/process';
+import { startService, type StartedService } from '../../launcher/process';
 import { makeSampleVideo } from '../../services/video/sample';
 
 const run = promisify(execFile);

@@ -6,7 +6,7 @@ import { parseArgs, type Command } from '../command';
 import { createRegistry } from '../../registry/registry';
 import { registryUnavailable } from '../../registry/errors';
 import type { RegistrySnapshot } from '../../registry/types';
-import type { Logger } from '../../../services/runtime/log';
+import type { Logger } from '../../../core/log';
 
 const USAGE = `usage: mediamesh ls [--zk host:port[,host:port]] [--base /mediamesh] [--json] [--timeout-ms 5000]
 

@@ -7,8 +7,8 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startMesh, type LocalMesh } from '../../../test/harness/mesh';
-import { int, loadConfig, str } from '../../../services/runtime/config';
+import { startMesh, type LocalMesh } from '../../../launcher/mesh';
+import { int, loadConfig, str } from '../../../core/config';
 import type { Command } from '../command';
 
 const specs = {

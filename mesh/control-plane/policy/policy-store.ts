@@ -4,7 +4,7 @@
  * good one stays in force. writePolicy (CLI) validates before it writes, with a version
  * check so two operators cannot silently overwrite each other.
  */
-import type { Logger } from '../../../services/runtime/log';
+import type { Logger } from '../../../core/log';
 import type { ZkSession } from '../../registry/zk-session';
 import { invalidPolicyError } from '../errors';
 import type { ServicePolicy } from './types';

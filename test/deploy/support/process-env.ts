@@ -41,7 +41,7 @@ export interface ServedPort {
  * (metrics) may stay off (a negative value). MEDIAMESH_PORT is a shared runtime variable every
  * process parses, but only processes started through runMain/runService serve gRPC on it (the
  * gateway parses it and serves HTTP on MEDIAMESH_GATEWAY_PORT), hence servedWhen: a call found in
- * the process's own sources (outside services/runtime, which defines them).
+ * the process's own sources (outside services/runtime and core/, which define them).
  */
 export const PORT_VARIABLES: Record<string, { protocol: 'grpc' | 'http'; hostVariable: string; required: boolean; servedWhen?: RegExp }> = {
   MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', required: true, servedWhen: /\brun(Main|Service)\(/ },
@@ -111,7 +111,7 @@ export async function checkProcessEnv(root: string, c: ProcessContainer): Promis
 }
 
 function servesThrough(root: string, known: KnownEnv, call: RegExp): boolean {
-  return known.sources.some((f) => !f.startsWith('services/runtime/') && call.test(fs.readFileSync(path.join(root, f), 'utf8')));
+  return known.sources.some((f) => !f.startsWith('services/runtime/') && !f.startsWith('core/') && call.test(fs.readFileSync(path.join(root, f), 'utf8')));
 }
 
 /** LOOPBACK tells whether a bind address only accepts connections from inside the container. */

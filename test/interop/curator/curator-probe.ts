@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../../../services/runtime/paths';
+import { repoRoot } from '../../../core/paths';
 
 const SOURCE_DIR = () => path.join(repoRoot(), 'test/interop/curator');
 const SOURCES = ['pom.xml', 'src/main/java/io/mediamesh/interop/CuratorProbe.java'];

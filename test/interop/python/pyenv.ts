@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { repoRoot } from '../../../services/runtime/paths';
+import { repoRoot } from '../../../core/paths';
 
 /** PY_DIR holds requirements.txt and the client scripts (the source tree, also when run from dist/). */
 export const PY_DIR = path.join(repoRoot(), 'test', 'interop', 'python');

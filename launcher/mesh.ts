@@ -6,8 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createXdsBootstrap } from '../../mesh/client/bootstrap';
-import { allocatorEnv } from '../../services/runtime/allocator';
+import { createXdsBootstrap } from '../mesh/client/bootstrap';
+import { allocatorEnv } from '../core/allocator';
 import { freePort } from './ports';
 import { startService, type StartedService } from './process';
 import { startZooKeeper, type ZooKeeperServer } from './zookeeper';
@@ -109,7 +109,7 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
       MEDIAMESH_HOME: home,
       MEDIAMESH_ADMIN_TOKEN: adminToken,
       MEDIAMESH_VIDEO_TMPDIR: videoTmp,
-      // jemalloc preloaded when installed, else MALLOC_ARENA_MAX=2 (services/runtime/allocator.ts).
+      // jemalloc preloaded when installed, else MALLOC_ARENA_MAX=2 (core/allocator.ts).
       ...allocatorEnv(),
       ...(jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl } : { OTEL_SDK_DISABLED: 'true' }),
       ...opts.env,

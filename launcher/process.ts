@@ -4,7 +4,7 @@
  * Every started child is tracked and killed when the parent exits, even on failure.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { distEntry, repoRoot } from '../../services/runtime/paths';
+import { distEntry, repoRoot } from '../core/paths';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;

@@ -36,7 +36,7 @@ export interface ServiceHooks {
   /** Called after the drain, before exit: flush telemetry here. */
   onStopped?(): Promise<void> | void;
   /** Observers of every served call (observability's server spans and metrics), run by the runtime's one interceptor. */
-  readonly callObservers?: readonly import('./server-call-interceptor').ServerCallObserver[];
+  readonly callObservers?: readonly import('./call-observer').ServerCallObserver[];
 }
 
 /** HookFactory builds the hooks of a process from its effective runtime config. */
