@@ -18,9 +18,9 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Integration suites start servers; run files one at a time on 2 cores.
+          // Integration suites start servers; run files one at a time on 2 cores, each in its own fork.
           pool: 'forks',
-          poolOptions: { forks: { singleFork: true } },
+          fileParallelism: false,
         },
       },
     ],

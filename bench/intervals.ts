@@ -8,20 +8,10 @@
  *
  * Welch's interval through the delta method: var(a/b) ≈ (a/b)² · (var(a)/(n_a·a²) + var(b)/(n_b·b²)),
  * with Student's t at the Welch–Satterthwaite degrees of freedom.
- *
- * differenceInterval: the difference of two means with Welch's 95 % interval, for benchmarks whose
- * samples are already differences (a process's CPU per call after a change minus before it).
  */
 
 export interface RatioInterval {
   readonly ratio: number;
-  readonly low: number;
-  readonly high: number;
-}
-
-/** DifferenceInterval is mean(a) − mean(b) with its 95 % bounds. */
-export interface DifferenceInterval {
-  readonly difference: number;
   readonly low: number;
   readonly high: number;
 }
@@ -53,17 +43,6 @@ export function ratioInterval(a: readonly number[], b: readonly number[]): Ratio
   const se = ratio * Math.sqrt(ua + ub);
   const t = t95(ua, ub, a.length, b.length);
   return { ratio, low: ratio - t * se, high: ratio + t * se };
-}
-
-/** differenceInterval is mean(a) − mean(b) with Welch's 95 % interval; a and b need two samples each. */
-export function differenceInterval(a: readonly number[], b: readonly number[]): DifferenceInterval {
-  if (a.length < 2 || b.length < 2) throw new Error('differenceInterval needs at least two samples per side');
-  const difference = mean(a) - mean(b);
-  const ua = variance(a) / a.length;
-  const ub = variance(b) / b.length;
-  const t = t95(ua, ub, a.length, b.length);
-  const se = Math.sqrt(ua + ub);
-  return { difference, low: difference - t * se, high: difference + t * se };
 }
 
 /** formatInterval prints "0.939 (95 % CI 0.905–0.973)". */

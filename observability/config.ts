@@ -1,18 +1,15 @@
 /**
- * Telemetry configuration: the standard OTEL_* variables we honour plus our own MEDIAMESH_* ones,
- * parsed with the runtime's config parsers so a bad value names its variable (the process exits 2
- * like any other bad configuration). Tracing is on only when an OTLP endpoint is given and
- * OTEL_SDK_DISABLED is not true; metrics only when MEDIAMESH_METRICS_PORT is set.
+ * Telemetry configuration: which process this is and what to start. The standard OTEL_* variables
+ * (exporter endpoint, protocol and headers, sampler, batch processor, limits, propagators, resource
+ * attributes, log level) are the OpenTelemetry SDK's to read and report: we only look at whether
+ * tracing is asked for at all. Tracing is on when an OTLP endpoint is given and OTEL_SDK_DISABLED is
+ * not true; metrics when MEDIAMESH_METRICS_PORT is set, and always in the gateway, whose own port
+ * serves /metrics. Our MEDIAMESH_* variables are parsed like the runtime's: a bad value names its
+ * variable and the process exits 2.
  */
-import { bool, int, loadConfig, num, oneOf, str, type ConfigOf, type EnvSpec } from '../core/config';
+import { int, loadConfig, str, type ConfigOf, type EnvSpec } from '../core/config';
 import { defaultInstanceId, runtimeSpecs } from '../core/runtime-config';
 import { serviceNameFromEntry } from './service-name';
-
-/** SAMPLERS are the OTEL_TRACES_SAMPLER values of the OpenTelemetry spec that we support. */
-export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
-export type SamplerName = (typeof SAMPLERS)[number];
-
-const url = str(/^https?:\/\/[^\s]+$/, 'an http(s) URL such as http://127.0.0.1:4318');
 
 /** metricsPort: "off" (or unset) disables the endpoint, 0 picks a free port, else the port. */
 function metricsPort(raw: string): number {
@@ -20,33 +17,7 @@ function metricsPort(raw: string): number {
   return int(0, 65535)(raw);
 }
 
-/**
- * otlpHeaders parses OTEL_EXPORTER_OTLP_HEADERS: `key=value` pairs separated by commas, values
- * percent-encoded (the OpenTelemetry spec's format), e.g. `authorization=Bearer%20abc`.
- */
-export function otlpHeaders(raw: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of raw.split(',')) {
-    if (!pair.trim()) continue;
-    const eq = pair.indexOf('=');
-    const key = pair.slice(0, eq).trim();
-    if (eq < 1 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) throw new Error(`expected key=value pairs separated by commas, got ${JSON.stringify(pair.trim().slice(0, 40))}`);
-    let value: string;
-    try {
-      value = decodeURIComponent(pair.slice(eq + 1).trim());
-    } catch {
-      throw new Error(`the value of ${key} is not percent-encoded`);
-    }
-    if (/[\r\n\0]/.test(value)) throw new Error(`the value of ${key} contains a line break`);
-    out[key.toLowerCase()] = value;
-  }
-  return out;
-}
-
-/** limit: a count or length limit; unset or empty means the fallback. */
-const limit = int(0, 1_000_000);
-
-/** telemetrySpecs lists every variable observability reads. */
+/** telemetrySpecs lists every MEDIAMESH_* variable observability reads. */
 export const telemetrySpecs = {
   serviceName: {
     name: 'MEDIAMESH_SERVICE_NAME',
@@ -54,31 +25,6 @@ export const telemetrySpecs = {
     fallback: '',
     parse: str(/^[a-z][a-z0-9-]{0,40}$/, 'a short lower-case name such as image'),
   },
-  sdkDisabled: { name: 'OTEL_SDK_DISABLED', doc: 'true turns tracing and metrics off', fallback: false, parse: bool },
-  otlpEndpoint: { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', doc: 'OTLP/HTTP base URL (Jaeger :4318); unset = tracing off', fallback: '', parse: url },
-  otlpTracesEndpoint: { name: 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', doc: 'full OTLP/HTTP traces URL (overrides the base URL)', fallback: '', parse: url },
-  otlpProtocol: {
-    name: 'OTEL_EXPORTER_OTLP_PROTOCOL',
-    doc: 'only http/protobuf (Jaeger :4318): the one exporter shipped and tested',
-    fallback: 'http/protobuf',
-    parse: oneOf('http/protobuf'),
-  },
-  otlpHeaders: { name: 'OTEL_EXPORTER_OTLP_HEADERS', doc: 'extra headers on every export: k=v,k2=v2 (percent-encoded values)', fallback: {} as Record<string, string>, parse: otlpHeaders, secret: true },
-  otlpTimeout: { name: 'OTEL_EXPORTER_OTLP_TIMEOUT', doc: 'ms an export may take, retries included', fallback: 10_000, parse: int(1, 600_000) },
-  bspScheduleDelay: { name: 'OTEL_BSP_SCHEDULE_DELAY', doc: 'ms between span exports', fallback: 5000, parse: int(0, 3_600_000) },
-  bspMaxQueueSize: { name: 'OTEL_BSP_MAX_QUEUE_SIZE', doc: 'spans waiting for export at most (more are dropped and counted)', fallback: 2048, parse: int(1, 1_000_000) },
-  bspMaxExportBatchSize: { name: 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE', doc: 'spans per export at most', fallback: 512, parse: int(1, 1_000_000) },
-  attributeCountLimit: { name: 'OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT', doc: 'attributes per span (and per event) at most', fallback: 128, parse: limit },
-  attributeValueLengthLimit: {
-    name: 'OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT',
-    doc: 'characters per string attribute value at most (unset = no limit)',
-    fallback: Infinity,
-    parse: limit,
-  },
-  eventCountLimit: { name: 'OTEL_SPAN_EVENT_COUNT_LIMIT', doc: 'events per span at most', fallback: 128, parse: limit },
-  linkCountLimit: { name: 'OTEL_SPAN_LINK_COUNT_LIMIT', doc: 'links per span at most', fallback: 128, parse: limit },
-  sampler: { name: 'OTEL_TRACES_SAMPLER', doc: 'sampler (OpenTelemetry spec names)', fallback: 'parentbased_always_on' as SamplerName, parse: oneOf(...SAMPLERS) },
-  samplerArg: { name: 'OTEL_TRACES_SAMPLER_ARG', doc: 'ratio for the traceidratio samplers', fallback: 1, parse: num(0, 1) },
   metricsPort: {
     name: 'MEDIAMESH_METRICS_PORT',
     doc: 'Prometheus endpoint port (off = none, 0 = a free port, printed at start)',
@@ -90,6 +36,9 @@ export const telemetrySpecs = {
 
 export type TelemetrySettings = ConfigOf<typeof telemetrySpecs>;
 
+/** SERVES_OWN_METRICS: processes whose own HTTP port answers /metrics (so their meter always runs). */
+const SERVES_OWN_METRICS = new Set(['gateway']);
+
 /** TelemetryConfig is the effective, validated configuration of one process's telemetry. */
 export interface TelemetryConfig {
   readonly settings: TelemetrySettings;
@@ -99,8 +48,17 @@ export interface TelemetryConfig {
   readonly zone: string;
   /** Same id the runtime logs and registers (MEDIAMESH_INSTANCE_ID or <service>-<random>). */
   readonly instanceId: string;
+  /** The SDK traces and exports (OTEL_EXPORTER_OTLP_ENDPOINT or _TRACES_ENDPOINT set, SDK not disabled). */
   readonly tracing: boolean;
+  /** A meter provider with a Prometheus reader runs. */
   readonly metrics: boolean;
+  /** ... and it listens on MEDIAMESH_METRICS_PORT (else only the process's own /metrics route reads it). */
+  readonly metricsEndpoint: boolean;
+}
+
+/** sdkDisabled is the spec's OTEL_SDK_DISABLED: only "true" (any case) disables. */
+export function sdkDisabled(env: Record<string, string | undefined>): boolean {
+  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
 }
 
 /** loadTelemetryConfig validates the environment; throws ConfigError naming the bad variable. */
@@ -108,13 +66,16 @@ export function loadTelemetryConfig(env: Record<string, string | undefined> = pr
   const settings = loadConfig(telemetrySpecs, env);
   const shared = loadConfig({ version: runtimeSpecs.version, zone: runtimeSpecs.zone, instanceId: runtimeSpecs.instanceId }, env);
   const service = settings.serviceName || serviceNameFromEntry(entry) || 'unknown';
+  const disabled = sdkDisabled(env);
+  const metricsEndpoint = !disabled && settings.metricsPort >= 0;
   return {
     settings,
     service,
     version: shared.version,
     zone: shared.zone,
     instanceId: shared.instanceId || defaultInstanceId(service),
-    tracing: !settings.sdkDisabled && Boolean(settings.otlpEndpoint || settings.otlpTracesEndpoint),
-    metrics: !settings.sdkDisabled && settings.metricsPort >= 0,
+    tracing: !disabled && Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()),
+    metrics: metricsEndpoint || SERVES_OWN_METRICS.has(service),
+    metricsEndpoint,
   };
 }

@@ -2,10 +2,10 @@
  * observability: OpenTelemetry start-up, span helpers, metrics, trace ids in logs.
  * Entries import './start' (side effect) first; everything else imports from here.
  */
-export { spanHelpers, withSpan, setSpanAttributes, setRequestAttributes, recordSpanError } from './spans';
-export { bindTrace, inTrace, traceOf, traceLogFields } from './request-trace';
+export { spanHelpers, withSpan, setSpanAttributes, setActiveSpanAttributes, recordSpanError } from './spans';
 export type { SpanAttributes, SpanHelpers } from './spans';
 export { captureTraceContext, withStoredParent } from './trace-context';
+export { setHttpRoute } from './http-route';
 export { telemetrySpecs, loadTelemetryConfig } from './config';
 export type { TelemetryConfig } from './config';
 export { otelServiceName, serviceNameFromEntry } from './service-name';

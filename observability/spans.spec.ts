@@ -1,20 +1,21 @@
 import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { traceLogContext } from './log-context';
-import { createSampler } from './sampler';
-import { bindTrace, inTrace, traceLogFields } from './request-trace';
-import { setRequestAttributes, setSpanAttributes, spanHelpers, withSpan } from './spans';
-import { SyncContextManager } from './sync-context';
+import { setActiveSpanAttributes, setSpanAttributes, spanHelpers, withSpan } from './spans';
+import { captureTraceContext, withStoredParent } from './trace-context';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
-// An in-memory SDK checks the helpers' own logic; test/observability proves export to a real Jaeger.
+// An in-memory SDK with the context manager NodeSDK installs checks the helpers' own logic;
+// test/observability proves export to a real Jaeger.
 const exporter = new InMemorySpanExporter();
-const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-const contextManager = new SyncContextManager();
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 
 beforeAll(() => {
-  context.setGlobalContextManager(contextManager.enable());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(provider);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
 });
 afterAll(() => {
   trace.disable();
@@ -24,26 +25,41 @@ afterAll(() => {
 beforeEach(() => exporter.reset());
 
 describe('withSpan', () => {
-  it('runs async work in a child span with the given attributes, dropping undefined ones', async () => {
+  it('runs async work in a child span with the given attributes, dropping undefined ones; the span stays active across awaits', async () => {
     const { withSpan: imageSpan } = spanHelpers('image');
     const out = await imageSpan('image.resize', { 'image.width': 64, 'image.crop': undefined }, async (span) => {
-      // Active in fn's synchronous part only (SyncContextManager): nested work started here is a child.
       expect(trace.getActiveSpan()).toBe(span);
-      const inner = withSpan('inner', {}, async (s) => {
+      await new Promise((r) => setTimeout(r, 2));
+      expect(trace.getActiveSpan()).toBe(span);
+      await withSpan('inner', {}, async (s) => {
         await new Promise((r) => setTimeout(r, 5));
         setSpanAttributes(s, { 'image.output_bytes': 10, 'image.none': undefined });
       });
-      await inner;
-      expect(trace.getActiveSpan()).toBeUndefined();
+      setActiveSpanAttributes({ 'image.source.format': 'jpeg' });
       return 42;
     });
     expect(out).toBe(42);
+    expect(trace.getActiveSpan()).toBeUndefined();
     const [inner, outer] = exporter.getFinishedSpans();
     expect(outer!.name).toBe('image.resize');
     expect(outer!.instrumentationScope.name).toBe('mediamesh/image');
-    expect(outer!.attributes).toEqual({ 'image.width': 64 });
+    expect(outer!.attributes).toEqual({ 'image.width': 64, 'image.source.format': 'jpeg' });
     expect(inner!.parentSpanContext?.spanId).toBe(outer!.spanContext().spanId);
     expect(inner!.attributes).toEqual({ 'image.output_bytes': 10 });
+  });
+
+  it('keeps concurrent requests apart: each child finds its own parent after interleaved awaits', async () => {
+    const request = (name: string, delay: number) =>
+      withSpan(name, {}, async () => {
+        await new Promise((r) => setTimeout(r, delay));
+        await withSpan(`${name}.step`, {}, async () => new Promise((r) => setTimeout(r, delay)));
+      });
+    await Promise.all([request('a', 6), request('b', 1), request('c', 3)]);
+    const spans = exporter.getFinishedSpans();
+    for (const name of ['a', 'b', 'c']) {
+      const parent = spans.find((s) => s.name === name)!;
+      expect(spans.find((s) => s.name === `${name}.step`)!.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    }
   });
 
   it('marks a failure ERROR with the gRPC code and public message, and rethrows', async () => {
@@ -63,51 +79,33 @@ describe('withSpan', () => {
   });
 });
 
-describe('request handles (request-trace.ts)', () => {
-  it('carry a trace across awaits: child spans, calls, attributes and log fields find the request span by handle', async () => {
-    const handle = new AbortController().signal;
-    const { withSpan: videoSpan } = spanHelpers('video');
-    let serverId = '';
-    let seenInCall = '';
-    await withSpan('server', {}, async (server) => {
-      serverId = server.spanContext().spanId;
-      bindTrace(handle);
-      await new Promise((r) => setTimeout(r, 1));
-      expect(trace.getActiveSpan()).toBeUndefined();
-      await videoSpan('video.ffmpeg', {}, async () => undefined, handle);
-      setRequestAttributes(handle, { 'video.op': 'vframe' });
-      seenInCall = inTrace(handle, () => trace.getActiveSpan()?.spanContext().spanId ?? '');
-      expect(traceLogFields(handle)).toEqual({ trace_id: server.spanContext().traceId, span_id: serverId });
+describe('stored trace context (trace-context.ts)', () => {
+  it('parents later work on the submitting span and links to it', async () => {
+    let carrier: Record<string, string> = {};
+    let submitId = '';
+    await withSpan('submit', {}, async (span) => {
+      submitId = span.spanContext().spanId;
+      carrier = captureTraceContext();
     });
-    expect(seenInCall).toBe(serverId);
-    const [child, server] = exporter.getFinishedSpans();
-    expect(child!.parentSpanContext?.spanId).toBe(serverId);
-    expect(server!.attributes).toEqual({ 'video.op': 'vframe' });
-  });
-
-  it('an unbound handle falls back to the active context, and to nothing outside any span', async () => {
-    const handle = {};
-    expect(traceLogFields(handle)).toEqual({});
-    expect(inTrace(handle, () => 7)).toBe(7);
-    await withSpan('orphan', {}, async () => undefined, handle);
-    expect(exporter.getFinishedSpans()[0]!.parentSpanContext).toBeUndefined();
+    expect(carrier.traceparent).toContain(submitId);
+    await withStoredParent('video', 'video.job', carrier, { 'job.id': 'j1' }, async () => {
+      await new Promise((r) => setTimeout(r, 1));
+      await withSpan('video.ffmpeg', {}, async () => undefined);
+    });
+    const spans = exporter.getFinishedSpans();
+    const job = spans.find((s) => s.name === 'video.job')!;
+    expect(job.parentSpanContext?.spanId).toBe(submitId);
+    expect(job.links.map((l) => l.context.spanId)).toEqual([submitId]);
+    expect(spans.find((s) => s.name === 'video.ffmpeg')!.parentSpanContext?.spanId).toBe(job.spanContext().spanId);
   });
 });
 
 describe('traceLogContext', () => {
   it('gives the active span ids, and nothing outside a span', async () => {
     expect(traceLogContext()).toBeUndefined();
-    await withSpan('work', {}, (span) => {
+    await withSpan('work', {}, async (span) => {
+      await new Promise((r) => setTimeout(r, 1));
       expect(traceLogContext()).toEqual({ trace_id: span.spanContext().traceId, span_id: span.spanContext().spanId });
     });
-  });
-});
-
-describe('createSampler', () => {
-  it('maps the spec names, parent-based by default', () => {
-    expect(createSampler('parentbased_always_on', 1).toString()).toMatch(/ParentBased\{root=AlwaysOnSampler/);
-    expect(createSampler('always_off', 1).toString()).toBe('AlwaysOffSampler');
-    expect(createSampler('traceidratio', 0.25).toString()).toBe('TraceIdRatioBased{0.25}');
-    expect(createSampler('parentbased_traceidratio', 0.5).toString()).toMatch(/root=TraceIdRatioBased\{0.5\}/);
   });
 });

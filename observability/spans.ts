@@ -1,17 +1,15 @@
 /**
- * Span helpers for the media work itself (decode, resize, encode; probe, seek, encode). Each module
+ * Span helpers for the media work itself (decode, resize, encode; probe, ffmpeg). Each module
  * takes its own tracer, so Jaeger shows which code made a span (`otel.scope.name` mediamesh/image):
  *
  *   const { withSpan } = spanHelpers('image');
- *   const out = await withSpan('image.resize', { 'image.width': w }, (span) => img.resize(w, h).toBuffer(), signal);
+ *   const out = await withSpan('image.resize', { 'image.width': w }, (span) => img.resize(w, h).toBuffer());
  *
- * The last argument is the request handle (request-trace.ts) whose span is the parent; without it
- * the parent is the context active at the call. fn's synchronous part runs with the new span
- * active; after an await, use the span fn receives (the active context does not follow awaits).
+ * The parent is the active context, which follows the request through its awaits
+ * (AsyncLocalStorage): the gRPC server span of the call being served, or an enclosing withSpan.
  * With tracing off the API hands out non-recording spans: the cost is a function call.
  */
-import { SpanStatusCode, trace, type Attributes, type Context, type Span, type Tracer } from '@opentelemetry/api';
-import { traceOf } from './request-trace';
+import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 
 /** SpanAttributes accepts undefined values and drops them, so callers can pass optional fields as they are. */
 export type SpanAttributes = Record<string, string | number | boolean | readonly string[] | readonly number[] | undefined>;
@@ -19,8 +17,8 @@ export type SpanAttributes = Record<string, string | number | boolean | readonly
 /** SpanHelpers are bound to one module's tracer. */
 export interface SpanHelpers {
   readonly tracer: Tracer;
-  /** withSpan runs fn in a new child span of `within`'s trace; a throw marks the span ERROR and is re-thrown. */
-  withSpan<T>(name: string, attrs: SpanAttributes, fn: (span: Span) => Promise<T> | T, within?: object): Promise<T>;
+  /** withSpan runs fn in a new child span of the active context; a throw marks the span ERROR and is re-thrown. */
+  withSpan<T>(name: string, attrs: SpanAttributes, fn: (span: Span) => Promise<T> | T): Promise<T>;
   /** withSpanSync is withSpan for synchronous work (parsing, planning). */
   withSpanSync<T>(name: string, attrs: SpanAttributes, fn: (span: Span) => T): T;
 }
@@ -61,8 +59,7 @@ export function spanHelpers(module: string): SpanHelpers {
   const tracer = trace.getTracer(`mediamesh/${module}`);
   return {
     tracer,
-    withSpan: (name, attrs, fn, within) =>
-      tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, traceOf(within), (span) => endAfter(span, fn)),
+    withSpan: (name, attrs, fn) => tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => endAfter(span, fn)),
     withSpanSync: (name, attrs, fn) =>
       tracer.startActiveSpan(name, { attributes: cleanAttributes(attrs) }, (span) => {
         try {
@@ -82,20 +79,12 @@ const shared = spanHelpers('media');
 /** withSpan runs fn in a child span of tracer mediamesh/media (use spanHelpers(module) for your own). */
 export const withSpan = shared.withSpan;
 
-/**
- * contextWithSpan is parent with span active, or parent itself when span already is its span (a
- * child of an unsampled parent is that parent's span: tracer/lean-tracer.ts parentBased).
- */
-export function contextWithSpan(parent: Context, span: Span): Context {
-  return trace.getSpan(parent) === span ? parent : trace.setSpan(parent, span);
-}
-
 /** setSpanAttributes adds attributes to a span (e.g. a step's output bytes once encoded); a no-op for undefined. */
 export function setSpanAttributes(span: Span | undefined, attrs: SpanAttributes): void {
   span?.setAttributes(cleanAttributes(attrs));
 }
 
-/** setRequestAttributes adds attributes to the span of a request's trace (request-trace.ts). */
-export function setRequestAttributes(within: object, attrs: SpanAttributes): void {
-  setSpanAttributes(trace.getSpan(traceOf(within)), attrs);
+/** setActiveSpanAttributes adds attributes to the active span (in a handler: the call's server span). */
+export function setActiveSpanAttributes(attrs: SpanAttributes): void {
+  setSpanAttributes(trace.getActiveSpan(), attrs);
 }

@@ -1,13 +1,12 @@
 /**
  * observability/start: the FIRST import of every process entry (`import '../../observability/start';`).
- * It starts the OpenTelemetry SDK, installs the trace-id log context, the runtime hooks (server
- * span and metrics interceptors, flush on shutdown) and the mesh clients' span interceptor. It
- * loads neither @grpc/grpc-js nor http itself. With no OTLP endpoint and no metrics port it does
- * nothing beyond reading the environment. A bad variable exits 2 naming it, like the runtime's own
- * config. Importing it twice is harmless: Node runs a module once.
+ * It starts the OpenTelemetry SDK, whose gRPC and HTTP instrumentations must be in place before
+ * anything loads @grpc/grpc-js, installs the trace-id log context and the runtime hooks (server
+ * metrics, flush on shutdown). It loads neither @grpc/grpc-js nor http itself. With no OTLP endpoint
+ * and no metrics port it does nothing beyond reading the environment. A bad MEDIAMESH_* variable
+ * exits 2 naming it, like the runtime's own config; the OTEL_* ones are the SDK's to report.
+ * Importing it twice is harmless: Node runs a module once.
  */
-import type { Interceptor } from '@grpc/grpc-js';
-import { addMeshClientInterceptor } from '../mesh/client/interceptors';
 import { ConfigError } from '../core/config';
 import { addHookFactory } from '../core/hooks';
 import { createLogger, setLogContextProvider } from '../core/log';
@@ -39,13 +38,8 @@ function start(config: TelemetryConfig): Telemetry | undefined {
     process.stderr.write(`${config.service}: MEDIAMESH_METRICS_PORT: cannot serve metrics on ${where}: ${err.message}\n`);
     process.exit(2);
   });
-  setLogContextProvider(traceLogContext);
+  if (config.tracing) setLogContextProvider(traceLogContext);
   addHookFactory(telemetryHookFactory(telemetry));
-  // Every mesh client's calls get a CLIENT span; grpc-spans (and grpc-js) load at the first call.
-  if (config.tracing) {
-    let traced: Interceptor | undefined;
-    addMeshClientInterceptor((options, next) => (traced ??= (require('./grpc-spans') as typeof import('./grpc-spans')).tracingClientInterceptor)(options, next));
-  }
   return telemetry;
 }
 

@@ -6,28 +6,17 @@
  * also links to it (a link survives even where a backend drops late children).
  */
 import { context, propagation, trace, type Span } from '@opentelemetry/api';
-import { bindTrace, traceOf } from './request-trace';
 import { cleanAttributes, endAfter, type SpanAttributes } from './spans';
 
-/** captureTraceContext returns a request's trace (the active one without a handle) as W3C carrier fields ({} when tracing is off). */
-export function captureTraceContext(within?: object): Record<string, string> {
+/** captureTraceContext returns the active trace as W3C carrier fields ({} when tracing is off). */
+export function captureTraceContext(): Record<string, string> {
   const carrier: Record<string, string> = {};
-  propagation.inject(traceOf(within), carrier);
+  propagation.inject(context.active(), carrier);
   return carrier;
 }
 
-/**
- * withStoredParent runs fn in a new span parented on (and linked to) a stored carrier; when given,
- * `bind` (the work's request handle) carries that span to everything the work does after an await.
- */
-export function withStoredParent<T>(
-  tracerName: string,
-  name: string,
-  carrier: Record<string, string> | undefined,
-  attrs: SpanAttributes,
-  fn: (span: Span) => Promise<T>,
-  bind?: object,
-): Promise<T> {
+/** withStoredParent runs fn in a new span parented on (and linked to) a stored carrier; fn's awaits keep it active. */
+export function withStoredParent<T>(tracerName: string, name: string, carrier: Record<string, string> | undefined, attrs: SpanAttributes, fn: (span: Span) => Promise<T>): Promise<T> {
   const parent = propagation.extract(context.active(), carrier ?? {});
   const parentSpan = trace.getSpanContext(parent);
   const tracer = trace.getTracer(`mediamesh/${tracerName}`);
@@ -35,9 +24,6 @@ export function withStoredParent<T>(
     name,
     { attributes: cleanAttributes(attrs), links: parentSpan ? [{ context: parentSpan, attributes: { 'link.kind': 'submitted-by' } }] : [] },
     parent,
-    (span) => {
-      if (bind) bindTrace(bind);
-      return endAfter(span, fn);
-    },
+    (span) => endAfter(span, fn),
   );
 }

@@ -1,11 +1,11 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { xdsPushSpans } from './xds-push-spans';
 
 // The ACK/NACK path against a real control plane and Jaeger: test/observability/xds-push-trace.test.ts.
 const exporter = new InMemorySpanExporter();
-beforeAll(() => void trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] })));
+beforeAll(() => void trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] })));
 afterAll(() => trace.disable());
 
 const CDS = 'type.googleapis.com/envoy.config.cluster.v3.Cluster';

@@ -10,7 +10,6 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { ensureProcessBootstrap } from './bootstrap';
-import { meshClientInterceptors } from './interceptors';
 import { retryCutResponseProvider } from './retry-cut-response';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
@@ -39,9 +38,9 @@ export function targetFor(service: string, opts: MeshClientOptions = {}): { targ
   const base: Partial<grpc.ClientOptions> = {
     'grpc.max_receive_message_length': maxBytes,
     'grpc.max_send_message_length': maxBytes,
-    // As providers, so that a method the retry does not cover gets no layer for it. Innermost: a
-    // repeated attempt is part of the same client span.
-    interceptor_providers: [...meshClientInterceptors().map((i) => () => i), retryCutResponse],
+    // As a provider, so that a method the retry does not cover gets no layer for it. An interceptor
+    // runs inside the call the gRPC instrumentation traces: a repeated attempt is part of the same client span.
+    interceptor_providers: [retryCutResponse],
     ...opts.channelOptions,
   };
   switch (mode) {

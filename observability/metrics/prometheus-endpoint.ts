@@ -1,10 +1,9 @@
 /**
- * startPrometheusEndpoint serves the process's OpenTelemetry metrics as Prometheus text on
- * http://<host>:<port>/metrics. We run our own HTTP server around the exporter's request handler
- * (preventServerStart) so that port 0 works and the bound URL can be printed and tested.
+ * startPrometheusEndpoint serves the process's metrics as Prometheus text on
+ * http://<host>:<port>/metrics. Our own small HTTP server around the meter's renderer
+ * (metrics/meter.ts) so that port 0 works and the bound URL can be printed and tested.
  */
 import * as http from 'node:http';
-import type { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 
 /** PrometheusEndpoint is a listening metrics endpoint. */
 export interface PrometheusEndpoint {
@@ -13,14 +12,21 @@ export interface PrometheusEndpoint {
   close(): Promise<void>;
 }
 
+/** PROMETHEUS_CONTENT_TYPE is the text exposition format's media type (version 0.0.4). */
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+
 /** startPrometheusEndpoint listens on host:port (0 = free port) and answers GET /metrics. */
-export async function startPrometheusEndpoint(exporter: PrometheusExporter, host: string, port: number): Promise<PrometheusEndpoint> {
+export async function startPrometheusEndpoint(render: () => Promise<string>, host: string, port: number): Promise<PrometheusEndpoint> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && path === '/metrics') return exporter.getMetricsRequestHandler(req, res);
-    res.statusCode = 404;
-    res.setHeader('content-type', 'text/plain');
-    res.end('not found: metrics are at /metrics\n');
+    if (req.method !== 'GET' || path !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: metrics are at /metrics\n');
+      return;
+    }
+    render().then(
+      (text) => res.writeHead(200, { 'content-type': PROMETHEUS_CONTENT_TYPE, 'cache-control': 'no-store' }).end(text),
+      (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`metrics collection failed: ${String(err)}\n`),
+    );
   });
   // A scrape endpoint must never keep the process alive on its own.
   server.unref();

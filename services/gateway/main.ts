@@ -5,7 +5,8 @@
  * SIGTERM/SIGINT fails /readyz, deregisters, closes gracefully and exits 0.
  */
 import './heap-for-size';
-import '../../observability/start';
+import { activeTelemetry } from '../../observability/start';
+import { metrics } from '@opentelemetry/api';
 import { hookFactories, type InstanceInfo, type ServiceHooks } from '../../core/hooks';
 import { ConfigError, createLogger, describeConfig, installCrashGuards, loadConfig, runtimeSpecs } from '../runtime';
 import { defaultInstanceId } from '../../core/runtime-config';
@@ -38,7 +39,10 @@ async function main(): Promise<void> {
   const checker = new SecurityChecker({ adminToken: config.adminToken, signingKeys: config.signingKeys });
   let draining = false;
   const buckets = createBucketDirectory(upstreams, config.upstreamTimeoutMs);
-  const app = createGatewayServer({ config, upstreams, checker, buckets, metrics: createGatewayMetrics(), log }, () => draining);
+  // observability/start runs the gateway's meter in any case (its own /metrics route reads it).
+  const telemetry = activeTelemetry();
+  const gatewayMetrics = createGatewayMetrics(metrics.getMeter('mediamesh/gateway'), () => telemetry?.metricsText() ?? Promise.resolve(''));
+  const app = createGatewayServer({ config, upstreams, checker, buckets, metrics: gatewayMetrics, log }, () => draining);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

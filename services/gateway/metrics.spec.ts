@@ -1,17 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { metrics } from '@opentelemetry/api';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startProcessMetrics } from '../../observability/metrics/meter';
 import { createGatewayMetrics } from './metrics';
 
+// The gateway's instruments through the process's real metrics stack (SDK meter provider + Prometheus text).
+const stack = startProcessMetrics(resourceFromAttributes({ 'service.name': 'mediamesh-gateway' }));
+afterAll(async () => {
+  await stack.shutdown();
+  metrics.disable();
+});
+
 describe('gateway metrics', () => {
-  it('renders requests, durations and the process memory in Prometheus text', () => {
-    const m = createGatewayMetrics();
+  it('renders requests, durations, bytes, rejections and the process memory under their Prometheus names', async () => {
+    const m = createGatewayMetrics(metrics.getMeter('mediamesh/gateway'), stack.render);
     m.requestStarted();
-    m.requestFinished('/:bucket/*', 'GET', 200, 0.02, 1234);
-    const text = m.render();
-    expect(text).toContain('mediamesh_gateway_requests_total{route="/:bucket/*",method="GET",status="200"} 1');
-    expect(text).toContain('mediamesh_gateway_request_duration_seconds_bucket{route="/:bucket/*",le="0.025"} 1');
-    expect(text).toContain('mediamesh_gateway_response_bytes_total 1234');
-    for (const name of ['process_resident_memory_bytes', 'nodejs_heap_size_total_bytes', 'nodejs_heap_size_used_bytes', 'nodejs_external_memory_bytes']) {
-      expect(text).toMatch(new RegExp(`# TYPE ${name} gauge\\n${name} \\d+\\n`));
-    }
+    m.requestStarted();
+    m.requestFinished('object', 'GET', 200, 0.02, 1234);
+    m.bytesIn(10);
+    m.rejected('queue_full');
+    m.upstreamError('mesh', '14');
+    const text = await m.render();
+    expect(text).toContain('mediamesh_gateway_requests_total{route="object",method="GET",status="200"} 1');
+    expect(text).toContain('mediamesh_gateway_request_duration_seconds_bucket{route="object",le="0.025"} 1');
+    expect(text).toContain('mediamesh_gateway_request_duration_seconds_count{route="object"} 1');
+    expect(text).toMatch(/\nmediamesh_gateway_requests_in_flight 1\n/);
+    expect(text).toMatch(/\nmediamesh_gateway_response_bytes_total 1234\n/);
+    expect(text).toMatch(/\nmediamesh_gateway_request_bytes_total 10\n/);
+    expect(text).toContain('mediamesh_gateway_rejected_total{reason="queue_full"} 1');
+    expect(text).toContain('mediamesh_gateway_upstream_errors_total{service="mesh",code="14"} 1');
+    expect(text).toMatch(/# TYPE mediamesh_gateway_requests_total counter\n/);
+    // The standard process and runtime metrics ride along.
+    expect(text).toMatch(/\nprocess_memory_usage [1-9]\d+\n/);
+    expect(text).toMatch(/\nv8js_memory_heap_used\{v8js_heap_space_name="old_space"\} [1-9]\d*\n/);
+    expect(text).toMatch(/target_info\{[^}]*service_name="mediamesh-gateway"/);
   });
 });

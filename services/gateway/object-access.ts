@@ -20,7 +20,7 @@ export function cacheControlFor(ctx: GatewayContext, isPrivate: boolean): string
 export async function statFor(ctx: GatewayContext, req: FastifyRequest, bucket: string, key: string): Promise<StatObjectResponse> {
   const storage = ctx.upstreams.storage;
   // StatObject is idempotent: a storage instance dying mid-call is retried on another one.
-  const stat = await retryUnavailable(() => unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs, req.raw)).catch(async (err: MeshError) => {
+  const stat = await retryUnavailable(() => unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs)).catch(async (err: MeshError) => {
     // A missing key in a private bucket must look like an existing one to unsigned callers.
     if (err.code === Status.NOT_FOUND) await checkSignatureEarly(ctx, req, bucket);
     throw err;

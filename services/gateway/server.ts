@@ -9,9 +9,7 @@
  */
 import * as http from 'node:http';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { setHttpRoute, traceHttpHandler } from '../../observability/http-server-spans';
-import { traceLogFields } from '../../observability/request-trace';
-import { activeTelemetry } from '../../observability/start';
+import { setHttpRoute } from '../../observability/http-route';
 import type { GatewayContext } from './context';
 import { badRequest, methodNotAllowed, notFound, uriTooLong } from './errors';
 import { httpStatusOf } from './http-status';
@@ -52,8 +50,7 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
           // Node checks the two timeouts above only this often (30 s by default).
           connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(config.headersTimeoutMs / 2))),
         },
-        // With tracing on, every request runs inside its HTTP server span.
-        activeTelemetry()?.config.tracing ? traceHttpHandler(handler) : handler,
+        handler,
       );
       server.setTimeout(config.idleTimeoutMs);
       return server;
@@ -74,7 +71,8 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
-    setHttpRoute(req.raw, req.routeOptions.url);
+    // Names the request's HTTP server span after the route (GET /*), when tracing is on.
+    setHttpRoute(req.routeOptions.url);
     ctx.metrics.requestStarted();
     reply.raw.once('close', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -92,7 +90,8 @@ export function createGatewayServer(ctx: GatewayContext, isDraining: () => boole
   app.setErrorHandler((err, req, reply) => {
     const status = httpStatusOf(err);
     if (status >= 500)
-      ctx.log.warn('request failed', { method: req.method, url: req.raw.url?.slice(0, 300), status, err: err instanceof Error ? err.message : String(err), ...traceLogFields(req.raw) });
+      // The request's span is active here: the line carries its trace_id/span_id.
+      ctx.log.warn('request failed', { method: req.method, url: req.raw.url?.slice(0, 300), status, err: err instanceof Error ? err.message : String(err) });
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'number' && status >= 500) ctx.metrics.upstreamError('mesh', String(code));
     if (reply.sent || reply.raw.headersSent) return reply.raw.destroy();

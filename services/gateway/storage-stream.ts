@@ -11,7 +11,6 @@ import * as grpc from '@grpc/grpc-js';
 import { Readable, Transform, pipeline } from 'node:stream';
 import type { ObjectHead, ObjectInfo, PutObjectHeader, PutObjectRequest, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { retryUnavailable } from '../../mesh/client/retry-unavailable';
-import { inTrace } from '../../observability/request-trace';
 import { MeshError } from '../runtime';
 import { GatewayError, payloadTooLarge } from './errors';
 
@@ -63,10 +62,9 @@ const RESUME_ATTEMPTS = 2;
 export async function readObject(
   storage: StorageServiceClient,
   req: { bucket: string; key: string; range?: { offset: number; length: number } },
-  within?: object,
 ): Promise<{ head: ObjectHead; body: Readable }> {
   const open = (range?: { offset: number; length: number }) =>
-    readHeadThenChunks<ObjectHead>(inTrace(within, () => storage.getObject({ ...req, range })) as grpc.ClientReadableStream<{ part?: Part<ObjectHead> }>);
+    readHeadThenChunks<ObjectHead>(storage.getObject({ ...req, range }) as grpc.ClientReadableStream<{ part?: Part<ObjectHead> }>);
   // A storage instance dying before the head (connection reset mid-call) is not retried by
   // grpc-js once the request has left; reads are idempotent, so open again on another one.
   const first = await retryUnavailable(() => open(req.range));
@@ -104,7 +102,6 @@ export function writeObject(
   source: Readable,
   limit: number,
   onBytes: (n: number) => void = () => undefined,
-  within?: object,
 ): Promise<ObjectInfo> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -114,7 +111,7 @@ export function writeObject(
       if (err) reject(err instanceof GatewayError ? err : MeshError.from(err));
       else resolve(info!);
     };
-    const call = inTrace(within, () => storage.putObject((err, res) => settle(err, res?.info)));
+    const call = storage.putObject((err, res) => settle(err, res?.info));
     call.write({ part: { $case: 'header', value: header } } satisfies PutObjectRequest);
     let total = 0;
     const toMessages = new Transform({

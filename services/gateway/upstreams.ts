@@ -8,7 +8,6 @@ import { ImageServiceClient } from '../../generated/mediamesh/image/v1/image';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
 import { createMeshClient, type MeshClientOptions } from '../../mesh/client';
-import { inTrace } from '../../observability/request-trace';
 import { MeshError } from '../runtime';
 import { notReady } from './errors';
 
@@ -79,18 +78,14 @@ export function createUpstreams(opts: MeshClientOptions = {}): Upstreams {
 
 /**
  * unary promisifies a generated unary method with a deadline, normalising errors to MeshError.
- * `within` is the HTTP request the call works for: its trace is the call's parent (request-trace.ts).
  */
 export function unary<Req, Res>(
   client: grpc.Client,
   method: (req: Req, md: grpc.Metadata, opts: Partial<grpc.CallOptions>, cb: (err: grpc.ServiceError | null, res: Res) => void) => grpc.ClientUnaryCall,
   req: Req,
   timeoutMs: number,
-  within?: object,
 ): Promise<Res> {
   return new Promise((resolve, reject) => {
-    inTrace(within, () =>
-      method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(MeshError.from(err)) : resolve(res))),
-    );
+    method.call(client, req, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, res) => (err ? reject(MeshError.from(err)) : resolve(res)));
   });
 }

@@ -9,7 +9,6 @@ import type { Source } from '../../generated/mediamesh/common/v1/common';
 import type { ImageServiceServer, ProcessRequest, ProcessResponse } from '../../generated/mediamesh/image/v1/image';
 import type { ImageOperation } from '../../generated/mediamesh/image/v1/operations';
 import { formatImagePipeline, parseImagePipeline } from '../../fop';
-import { bindTrace, traceLogFields, traceOf } from '../../observability/request-trace';
 import { MeshError, Status, type Logger } from '../runtime';
 import type { ImageConfig } from './config';
 import { averageColour } from './describe/average';
@@ -49,8 +48,6 @@ export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
   /** withBudget runs fn with a signal aborted by the timeout or a cancelled call, on a queue slot. */
   const withBudget = async <T>(call: grpc.ServerUnaryCall<unknown, unknown>, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const controller = new AbortController();
-    // The call's server span goes with the signal to every step and storage read (request-trace.ts).
-    bindTrace(controller.signal, traceOf(call));
     const timer = setTimeout(() => controller.abort(processingTimeout(config.timeoutMs)), config.timeoutMs);
     const onCancel = () => controller.abort(new MeshError(Status.CANCELLED, 'call cancelled by the client'));
     call.on('cancelled', onCancel);
@@ -72,13 +69,12 @@ export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
     <Req, Res>(name: string, handle: (req: Req, signal: AbortSignal) => Promise<Res>) =>
     (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
       const started = Date.now();
-      // The server span is active in the handler's synchronous part only (sync-context.ts): keep it with the call.
-      bindTrace(call);
       withBudget(call, (signal) => handle(call.request, signal)).then(
         (res) => callback(null, res),
         (err) => {
           const e = MeshError.from(err);
-          if (e.shouldReport) log.error(`${name} failed`, { err: err instanceof Error ? err.stack : String(err), ...traceLogFields(call) });
+          // The call's server span is still active here: the line carries its trace_id/span_id.
+          if (e.shouldReport) log.error(`${name} failed`, { err: err instanceof Error ? err.stack : String(err) });
           else log.debug(`${name} refused`, { code: e.code, msg: e.publicMessage, ms: Date.now() - started });
           callback(e.toServiceError() as grpc.ServiceError);
         },

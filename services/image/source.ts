@@ -7,7 +7,6 @@ import type { SourceObject } from '../../generated/mediamesh/image/v1/image';
 import { BucketVisibility, StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
 import { retryUnavailable } from '../../mesh/client/retry-unavailable';
-import { inTrace } from '../../observability/request-trace';
 import { MeshError, Status } from '../runtime';
 import { badSource, inputTooLarge } from './errors';
 
@@ -31,8 +30,7 @@ export function createStorageReader(dial: () => StorageServiceClient = () => cre
   const readOnce: ObjectReader = (ref, maxBytes, signal) =>
     new Promise<StoredObject>((resolve, reject) => {
       const storage = (client ??= dial());
-      // The request's signal carries its trace: the GetObject client span is a child of its server span.
-      const call = inTrace(signal, () => storage.getObject({ bucket: ref.bucket, key: ref.key, range: undefined }));
+      const call = storage.getObject({ bucket: ref.bucket, key: ref.key, range: undefined });
       const chunks: Buffer[] = [];
       let total = 0;
       // Set by the head message, which storage sends first: without it nothing says whose bytes these are.

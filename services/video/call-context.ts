@@ -4,26 +4,22 @@
  * and wrappers that turn any thrown value into a gRPC status with a public message.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { bindTrace, traceLogFields } from '../../observability/request-trace';
 import { MeshError, type Logger } from '../runtime';
 import { cancelled } from './errors';
 
 /**
  * callSignal aborts when the call is cancelled by the client or by the server's forced shutdown.
- * Made in the handler's synchronous part, where the call's server span is active: the signal
- * carries that trace to every step and storage call of the request (request-trace.ts).
  */
 export function callSignal(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): AbortSignal {
   const ctl = new AbortController();
   call.once('cancelled', () => ctl.abort(cancelled('the caller cancelled the call')));
-  bindTrace(ctl.signal);
   return ctl.signal;
 }
 
-/** toStatus logs unexpected errors and returns what grpc-js sends. */
-export function toStatus(log: Logger, method: string, err: unknown, signal?: AbortSignal): Partial<grpc.ServiceError> {
+/** toStatus logs unexpected errors (with the call's trace_id/span_id: its server span is active) and returns what grpc-js sends. */
+export function toStatus(log: Logger, method: string, err: unknown): Partial<grpc.ServiceError> {
   const e = MeshError.from(err);
-  if (e.shouldReport) log.error(`${method} failed`, { method, code: e.code, err: e.message, cause: describeCause(e.cause), ...traceLogFields(signal) });
+  if (e.shouldReport) log.error(`${method} failed`, { method, code: e.code, err: e.message, cause: describeCause(e.cause) });
   else log.debug(`${method} refused`, { method, code: e.code, err: e.message });
   return e.toServiceError();
 }
@@ -37,7 +33,7 @@ export function unary<Req, Res>(log: Logger, method: string, fn: (req: Req, sign
       .then(() => fn(call.request, signal))
       .then(
         (res) => callback(null, res),
-        (err) => callback(toStatus(log, method, err, signal) as grpc.ServiceError),
+        (err) => callback(toStatus(log, method, err) as grpc.ServiceError),
       );
   };
 }
@@ -55,7 +51,7 @@ export function streaming<Req, Res>(
       .then(
         () => call.end(),
         // grpc-js turns an 'error' event on a server stream into the call's status.
-        (err) => call.emit('error', toStatus(log, method, err, signal)),
+        (err) => call.emit('error', toStatus(log, method, err)),
       );
   };
 }

@@ -57,7 +57,7 @@ const { withSpan } = spanHelpers('video');
 /** runFfmpeg resolves when ffmpeg exits 0 and rejects with a MeshError otherwise (span video.ffmpeg, ERROR on failure). */
 export function runFfmpeg(run: FfmpegRun): Promise<void> {
   const seek = run.inputOptions?.includes('-ss') ? run.inputOptions[run.inputOptions.indexOf('-ss') + 1] : undefined;
-  return withSpan('video.ffmpeg', { 'video.op': run.op, 'video.seek': seek }, () => runFfmpegUntraced(run), run.signal);
+  return withSpan('video.ffmpeg', { 'video.op': run.op, 'video.seek': seek }, () => runFfmpegUntraced(run));
 }
 
 function runFfmpegUntraced(run: FfmpegRun): Promise<void> {

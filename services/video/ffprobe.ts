@@ -41,7 +41,7 @@ const { withSpan } = spanHelpers('video');
 
 /** runFfprobe resolves with the parsed document or rejects with a MeshError (span video.probe). */
 export function runFfprobe(run: FfprobeRun): Promise<FfprobeDocument> {
-  return withSpan('video.probe', {}, () => runFfprobeUntraced(run), run.signal);
+  return withSpan('video.probe', {}, () => runFfprobeUntraced(run));
 }
 
 function runFfprobeUntraced(run: FfprobeRun): Promise<FfprobeDocument> {

@@ -85,7 +85,7 @@ export function masterPlaylist(rungs: readonly Rung[], withAudio: boolean): stri
 
 /** listOutputs returns every file under outDir (relative paths), segments first and the master last, the upload order. */
 export async function listOutputs(outDir: string): Promise<string[]> {
-  const files = (await fs.readdir(outDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => path.relative(outDir, path.join(d.parentPath ?? d.path, d.name)));
+  const files = (await fs.readdir(outDir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => path.relative(outDir, path.join(d.parentPath, d.name)));
   const rank = (f: string) => (f === 'master.m3u8' ? 2 : f.endsWith('.m3u8') ? 1 : 0);
   return files.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }

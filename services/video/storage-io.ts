@@ -9,7 +9,6 @@ import type { ObjectRef } from '../../generated/mediamesh/common/v1/common';
 import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
 import { retryUnavailable } from '../../mesh/client/retry-unavailable';
-import { inTrace } from '../../observability/request-trace';
 import { limitExceeded, storageFailed } from './errors';
 
 /** StorageIo is what the video service needs of storage. */
@@ -29,8 +28,7 @@ export function createStorageIo(): StorageIo {
   const get = () => (client ??= createMeshClient(StorageServiceClient, 'storage'));
   /** downloadOnce is one attempt: a stream cut by a dying storage instance rejects with UNAVAILABLE. */
   const downloadOnce = async (ref: ObjectRef, file: string, maxBytes: number, signal: AbortSignal): Promise<Buffer> => {
-    // Each call joins the trace its request's signal carries (request-trace.ts).
-    const call = inTrace(signal, () => get().getObject({ bucket: ref.bucket, key: ref.key }));
+    const call = get().getObject({ bucket: ref.bucket, key: ref.key });
     const abort = () => call.cancel();
     signal.addEventListener('abort', abort, { once: true });
     const out = createWriteStream(file);
@@ -65,17 +63,15 @@ export function createStorageIo(): StorageIo {
     download: (ref, file, maxBytes, signal) => retryUnavailable(() => downloadOnce(ref, file, maxBytes, signal), signal),
     stat(ref, signal) {
       return new Promise((resolve, reject) => {
-        const call = inTrace(signal, () =>
-          get().statObject({ bucket: ref.bucket, key: ref.key }, (err, res) =>
+        const call = get().statObject({ bucket: ref.bucket, key: ref.key }, (err, res) =>
             err ? reject(storageFailed(`reading ${ref.bucket}/${ref.key} from storage`, err)) : resolve({ size: res.info?.size ?? 0, etag: res.info?.etag ?? '' }),
-          ),
-        );
+          );
         signal.addEventListener('abort', () => call.cancel(), { once: true });
       });
     },
     async upload(file, ref, contentType, signal) {
       await new Promise<void>((resolve, reject) => {
-        const call = inTrace(signal, () => get().putObject((err) => (err ? reject(storageFailed(`writing ${ref.bucket}/${ref.key} to storage`, err)) : resolve())));
+        const call = get().putObject((err) => (err ? reject(storageFailed(`writing ${ref.bucket}/${ref.key} to storage`, err)) : resolve()));
         const abort = () => call.cancel();
         signal.addEventListener('abort', abort, { once: true });
         call.write({ part: { $case: 'header', value: { bucket: ref.bucket, key: ref.key, contentType } } });

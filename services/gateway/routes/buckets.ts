@@ -29,7 +29,7 @@ export function createBucketRoute(ctx: GatewayContext) {
     if (!(visibility in VISIBILITY)) errors.push(`visibility: expected "public" or "private"`);
     if (errors.length) throw badRequest(errors.join('; '));
     const storage = ctx.upstreams.storage;
-    const res = await unary(storage, storage.createBucket, { bucket: { name, visibility: VISIBILITY[visibility] } }, ctx.config.upstreamTimeoutMs, req.raw);
+    const res = await unary(storage, storage.createBucket, { bucket: { name, visibility: VISIBILITY[visibility] } }, ctx.config.upstreamTimeoutMs);
     return reply.send(toJson(res.bucket!));
   };
 }
@@ -39,7 +39,7 @@ export function listBucketsRoute(ctx: GatewayContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     ctx.checker.checkAdmin(req.headers.authorization);
     const storage = ctx.upstreams.storage;
-    const res = await unary(storage, storage.listBuckets, {}, ctx.config.upstreamTimeoutMs, req.raw);
+    const res = await unary(storage, storage.listBuckets, {}, ctx.config.upstreamTimeoutMs);
     return reply.header('cache-control', 'no-store').send({ buckets: res.buckets.map(toJson) });
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../observability/metrics/prometheus-endpoint';
 
 const READY_SERVICES = ['storage', 'image'] as const;
 
@@ -45,6 +46,6 @@ export function healthRoutes(ctx: GatewayContext, isDraining: () => boolean) {
         .send(ok ? { status: 'ready' } : { code: 503, error: `not ready: ${Object.entries(failures).map(([s, e]) => `${s}: ${e}`).join('; ')}` });
     },
     metrics: async (_req: FastifyRequest, reply: FastifyReply) =>
-      reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').header('cache-control', 'no-store').send(ctx.metrics.render()),
+      reply.header('content-type', PROMETHEUS_CONTENT_TYPE).header('cache-control', 'no-store').send(await ctx.metrics.render()),
   };
 }

@@ -52,7 +52,6 @@ export function submitJobRoute(ctx: GatewayContext) {
       video.submitJob,
       { spec: { source: { bucket, key }, fop, output: { bucket: outBucket || bucket, key: outKey }, notifyUrl } },
       ctx.config.upstreamTimeoutMs,
-      req.raw,
     );
     return reply.header('cache-control', 'no-store').send({ id: res.id });
   };
@@ -64,7 +63,7 @@ export function getJobRoute(ctx: GatewayContext) {
     const id = req.params.id;
     if (!JOB_ID_RE.test(id)) throw badRequest('job id: expected 1-128 characters of A-Z a-z 0-9 . _ -');
     const video = ctx.upstreams.video;
-    const res = await unary(video, video.getJob, { id }, ctx.config.upstreamTimeoutMs, req.raw);
+    const res = await unary(video, video.getJob, { id }, ctx.config.upstreamTimeoutMs);
     return reply.header('cache-control', 'no-store').send(toQiniuStatus(res.job!));
   };
 }

@@ -46,7 +46,7 @@ export function readObjectRoute(ctx: GatewayContext) {
     if (range.kind === 'range') reply.code(206).header('content-range', contentRange(offset, length, info.size));
     reply.header('content-length', String(length));
     if (req.method === 'HEAD' || length === 0) return reply.send();
-    const { body } = await readObject(ctx.upstreams.storage, { bucket: target.bucket, key: target.key, range: { offset, length } }, req.raw);
+    const { body } = await readObject(ctx.upstreams.storage, { bucket: target.bucket, key: target.key, range: { offset, length } });
     return reply.send(body);
   };
 }

@@ -27,7 +27,7 @@ export function putObjectRoute(ctx: GatewayContext) {
     const contentType = (req.headers['content-type'] ?? '').trim();
     if (contentType && !CONTENT_TYPE_RE.test(contentType)) throw badRequest(`Content-Type ${JSON.stringify(contentType.slice(0, 100))} is not a MIME type`);
     try {
-      const info = await writeObject(ctx.upstreams.storage, { bucket: target.bucket, key: target.key, contentType }, req.raw, limit, (n) => ctx.metrics.bytesIn(n), req.raw);
+      const info = await writeObject(ctx.upstreams.storage, { bucket: target.bucket, key: target.key, contentType }, req.raw, limit, (n) => ctx.metrics.bytesIn(n));
       return reply.send({ bucket: info.bucket, key: info.key, size: info.size, etag: info.etag, contentType: info.contentType });
     } catch (err) {
       if (!req.raw.readableEnded) reply.header('connection', 'close');
@@ -43,7 +43,7 @@ export function deleteObjectRoute(ctx: GatewayContext) {
     const target = parseObjectTarget(req.raw.url ?? '/');
     if (target.command) throw badRequest('DELETE takes no operation');
     const storage = ctx.upstreams.storage;
-    await unary(storage, storage.deleteObject, { bucket: target.bucket, key: target.key }, ctx.config.upstreamTimeoutMs, req.raw);
+    await unary(storage, storage.deleteObject, { bucket: target.bucket, key: target.key }, ctx.config.upstreamTimeoutMs);
     return reply.code(204).send();
   };
 }

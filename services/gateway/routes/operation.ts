@@ -29,7 +29,6 @@ import { cacheControlFor, checkSignatureEarly, statFor } from '../object-access'
 import { readHeadThenChunks } from '../storage-stream';
 import { retryUnavailable } from '../../../mesh/client/retry-unavailable';
 import { unary } from '../upstreams';
-import { inTrace } from '../../../observability/request-trace';
 
 export interface OperationTarget {
   readonly bucket: string;
@@ -80,7 +79,7 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
 
   if (parsed.family === 'image') {
     const image = ctx.upstreams.image;
-    const res = await retryUnavailable(() => unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout, req.raw));
+    const res = await retryUnavailable(() => unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout));
     if (!stat) {
       // The image service's answer is authoritative for visibility; an older one without it costs a StatObject.
       const object = res.sourceObject ?? sourceObjectOf(await statFor(ctx, req, t.bucket, t.key));
@@ -93,17 +92,17 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
   const video = ctx.upstreams.video;
   switch (name) {
     case 'avinfo': {
-      const res = await retryUnavailable(() => unary(video, video.probe, { source }, timeout, req.raw));
+      const res = await retryUnavailable(() => unary(video, video.probe, { source }, timeout));
       return reply.header('content-type', 'application/json; charset=utf-8').send(res.json);
     }
     case 'vframe': {
-      const res = await retryUnavailable(() => unary(video, video.snapshot, { source, fop: parsed.fop }, timeout, req.raw));
+      const res = await retryUnavailable(() => unary(video, video.snapshot, { source, fop: parsed.fop }, timeout));
       return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
     }
     default: {
       // avthumb: streamed as ffmpeg produces it; the length is unknown up front.
       const { head, body } = await retryUnavailable(() =>
-        readHeadThenChunks<TranscodeHead>(inTrace(req.raw, () => video.transcode({ source, fop: parsed.fop }, { deadline: Date.now() + timeout })) as grpc.ClientReadableStream<never>),
+        readHeadThenChunks<TranscodeHead>(video.transcode({ source, fop: parsed.fop }, { deadline: Date.now() + timeout }) as grpc.ClientReadableStream<never>),
       );
       reply.header('content-type', head.contentType);
       if (req.method === 'HEAD') {

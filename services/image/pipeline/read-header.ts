@@ -5,7 +5,7 @@
 import { sharp } from '../sharp';
 import { undecodableImage } from '../errors';
 import { checkSourceHeader } from '../limits';
-import { setRequestAttributes } from '../../../observability/spans';
+import { setActiveSpanAttributes } from '../../../observability/spans';
 import type { Step } from './context';
 
 export const readHeader: Step = async (ctx) => {
@@ -15,7 +15,7 @@ export const readHeader: Step = async (ctx) => {
     .catch((err) => {
       throw undecodableImage('source', err);
     });
-  // On the request's server span (ctx.signal carries it).
-  setRequestAttributes(ctx.signal, { 'image.source.format': ctx.meta.format, 'image.source.width': ctx.meta.width, 'image.source.height': ctx.meta.height, 'image.source.bytes': ctx.input.length, 'image.source.frames': ctx.meta.pages });
+  // On the call's server span (readHeader is not a traced step: the server span is the active one).
+  setActiveSpanAttributes({ 'image.source.format': ctx.meta.format, 'image.source.width': ctx.meta.width, 'image.source.height': ctx.meta.height, 'image.source.bytes': ctx.input.length, 'image.source.frames': ctx.meta.pages });
   checkSourceHeader(ctx.meta, ctx.config);
 };

@@ -61,7 +61,6 @@ export async function runPipeline(req: PipelineRequest, steps: readonly Step[] =
             ctx.span = span;
             await step(ctx);
           },
-          req.signal,
         ).finally(() => (ctx.span = undefined));
       else await step(ctx);
     }

@@ -46,12 +46,12 @@ export function createJobHandlers(
     }
   };
   return {
-    submitJob: unary(log, 'SubmitJob', zkSafe(async (req, signal) => {
+    submitJob: unary(log, 'SubmitJob', zkSafe(async (req) => {
       const s = need();
       const id = s.newId();
       const resolved = resolveJobSpec(req.spec, id);
       if (!resolved.ok) throw badJobSpec(resolved.errors);
-      await s.create(id, submitted(resolved.value.spec, captureTraceContext(signal)));
+      await s.create(id, submitted(resolved.value.spec, captureTraceContext()));
       log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case });
       onSubmitted();
       return { id };

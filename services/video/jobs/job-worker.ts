@@ -125,7 +125,6 @@ export function createJobWorker(o: JobWorkerOptions): JobWorker {
           submittedTraceContext(events),
           attrs,
           () => runJobWork(o.deps, { source: spec!.source!, work: spec!.work as ResolvedWork, output: spec!.output!, signal: ctl.signal, onProgress }),
-          ctl.signal,
         );
         await chain.catch(() => undefined);
         fence = await store.append(id, completed(outputs), fence);
