@@ -1,14 +1,12 @@
 /**
  * The seam between the service host's one server interceptor (services/runtime/server-call-interceptor.ts)
- * and whoever watches calls (observability's server spans and metrics): observers see every served call
+ * and whoever watches calls (observability's server metrics): observers see every served call
  * without the host knowing what they do with it.
  */
 import type { Metadata, status } from '@grpc/grpc-js';
 
 /** ObservedCall is what an observer keeps for one call. */
 export interface ObservedCall {
-  /** run wraps the delivery of the request message and half-close (e.g. to make a span active there). */
-  run?<T>(deliver: () => T): T;
   /** end runs once per call: with the status sent, or CANCELLED when the caller cancelled. */
   end(code: status, details: string): void;
 }

@@ -35,7 +35,7 @@ export interface ServiceHooks {
   onDraining?(): Promise<void> | void;
   /** Called after the drain, before exit: flush telemetry here. */
   onStopped?(): Promise<void> | void;
-  /** Observers of every served call (observability's server spans and metrics), run by the runtime's one interceptor. */
+  /** Observers of every served call (observability's server metrics), run by the runtime's one interceptor. */
   readonly callObservers?: readonly import('./call-observer').ServerCallObserver[];
 }
 

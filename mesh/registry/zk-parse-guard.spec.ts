@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { guardOnSocketData } from './zk-parse-guard';
+import { connectionManagerPrototype, guardOnSocketData, guardZkParser } from './zk-parse-guard';
 
 describe('guardOnSocketData', () => {
   it('turns a parse error into a dropped connection instead of an exception', () => {
@@ -22,5 +22,18 @@ describe('guardOnSocketData', () => {
     });
     parse.call({ socket: { destroy: () => undefined } }, Buffer.from('ok'));
     expect(seen.map(String)).toEqual(['ok']);
+  });
+});
+
+describe('guardZkParser on the installed node-zookeeper-client', () => {
+  it('finds the private method it patches, and wraps it', () => {
+    // A version without ConnectionManager.prototype.onSocketData would leave the process unguarded:
+    // package.json pins node-zookeeper-client exactly, and this fails when an upgrade drops the method.
+    const proto = connectionManagerPrototype();
+    expect(typeof proto.onSocketData).toBe('function');
+    const original = proto.onSocketData;
+    guardZkParser();
+    expect(proto.onSocketData).not.toBe(original);
+    expect(typeof proto.onSocketData).toBe('function');
   });
 });

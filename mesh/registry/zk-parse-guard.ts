@@ -4,6 +4,9 @@
  * stream) — and an exception there kills the whole process (a gateway died that way in a
  * chaos run). Treat it as what it is, a broken connection: drop the buffered bytes and the
  * socket; the library then reconnects and our session logic takes over as for any outage.
+ *
+ * It patches a private method (ConnectionManager.prototype.onSocketData), so package.json pins
+ * node-zookeeper-client exactly and zk-parse-guard.spec.ts fails when the pinned version lacks it.
  */
 interface ConnectionManagerLike {
   pendingBuffer?: Buffer | null;
@@ -27,11 +30,18 @@ export function guardOnSocketData(original: OnSocketData, onError: (err: unknown
 
 let guarded = false;
 
-/** guardZkParser patches the library once per process. */
+/** connectionManagerPrototype is the library's private ConnectionManager prototype, the one we patch. */
+export function connectionManagerPrototype(): { onSocketData?: unknown } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('node-zookeeper-client/lib/ConnectionManager.js') as { prototype: { onSocketData?: unknown } }).prototype;
+}
+
+/** guardZkParser patches the library once per process; it throws if the library no longer has the method. */
 export function guardZkParser(onError?: (err: unknown) => void): void {
   if (guarded) return;
+  const proto = connectionManagerPrototype();
+  if (typeof proto.onSocketData !== 'function')
+    throw new Error('node-zookeeper-client: ConnectionManager.prototype.onSocketData is gone; zk-parse-guard.ts patches it (pin the version package.json names)');
+  proto.onSocketData = guardOnSocketData(proto.onSocketData as OnSocketData, onError);
   guarded = true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cm = require('node-zookeeper-client/lib/ConnectionManager.js') as { prototype: { onSocketData: OnSocketData } };
-  cm.prototype.onSocketData = guardOnSocketData(cm.prototype.onSocketData, onError);
 }

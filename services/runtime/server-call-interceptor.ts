@@ -1,11 +1,10 @@
 /**
  * serverCallInterceptor: the one grpc-js server interceptor of every service. It stamps
  * INSTANCE_HEADER on every response and runs the call observers that hooks contribute
- * (observability's server spans and rate/errors/duration metrics) at the points of a call they
- * need: when its metadata arrives, around the delivery of its message and half-close (where
- * grpc-js runs the handler), and when it ends.
+ * (observability's rate/errors/duration metrics) when a call's metadata arrives and when it ends.
+ * (Server spans come from the gRPC instrumentation, which wraps the handlers themselves.)
  *
- * One layer for all of them, and one object per call (ObservedServerCall below): each grpc-js
+ * One layer for both, and one object per call (ObservedServerCall below): each grpc-js
  * ServerInterceptingCall layer costs every call its own objects, closures and listener hops.
  */
 import * as grpc from '@grpc/grpc-js';
@@ -15,16 +14,6 @@ export type { ObservedCall, ServerCallObserver } from '../../core/call-observer'
 
 /** INSTANCE_HEADER is sent as response metadata by every call of every service. */
 export const INSTANCE_HEADER = 'mediamesh-instance';
-
-type Wrap = <T>(deliver: () => T) => T;
-
-/** wrapAll nests the observers' run() around a delivery (the first observer's outermost). */
-function wrapAll(calls: readonly ObservedCall[]): Wrap | undefined {
-  const runners = calls.filter((c) => c.run);
-  if (runners.length === 0) return undefined;
-  if (runners.length === 1) return (deliver) => runners[0]!.run!(deliver);
-  return <T>(deliver: () => T): T => runners.reduceRight<() => T>((inner, c) => () => c.run!(inner), deliver)();
-}
 
 type Next = grpc.ServerInterceptingCallInterface;
 type Listener = Parameters<Next['start']>[0];
@@ -39,7 +28,6 @@ type Listener = Parameters<Next['start']>[0];
 class ObservedServerCall implements Next, Listener {
   private listener: Listener | undefined;
   private calls: ObservedCall[] = [];
-  private wrap: Wrap | undefined;
   private sentMetadata = false;
   private cancelled = false;
 
@@ -62,22 +50,17 @@ class ObservedServerCall implements Next, Listener {
       const c = o.onCall(this.path, metadata);
       if (c) this.calls.push(c);
     }
-    this.wrap = wrapAll(this.calls);
     this.listener!.onReceiveMetadata(metadata);
   }
 
   onReceiveMessage(message: unknown): void {
     if (this.cancelled) return;
-    const listener = this.listener!;
-    if (this.wrap) this.wrap(() => listener.onReceiveMessage(message));
-    else listener.onReceiveMessage(message);
+    this.listener!.onReceiveMessage(message);
   }
 
   onReceiveHalfClose(): void {
     if (this.cancelled) return;
-    const listener = this.listener!;
-    if (this.wrap) this.wrap(() => listener.onReceiveHalfClose());
-    else listener.onReceiveHalfClose();
+    this.listener!.onReceiveHalfClose();
   }
 
   onCancel(): void {

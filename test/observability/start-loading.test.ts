@@ -1,8 +1,8 @@
 /**
  * observability/start in a bare Node process: with telemetry off it loads no OpenTelemetry SDK
- * package and no tracer at all (the near-zero cost promise); with tracing on it installs the lean
- * tracer (observability/tracer/) and the synchronous context manager (no async_hooks), loads no
- * @grpc/grpc-js itself and patches no module (gRPC spans come from interceptors, observability/grpc-spans.ts).
+ * package and no tracer at all (the near-zero cost promise); with tracing on it starts the SDK's
+ * tracer provider with the AsyncLocalStorage context manager, loads no @grpc/grpc-js itself, and
+ * the gRPC instrumentation patches grpc-js when the process loads it (which is why start comes first).
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ function probe(env: Record<string, string>): Loaded {
   const script = `
     require(${JSON.stringify(distEntry('observability/start.ts'))});
     const loaded = Object.keys(require.cache);
-    const sdk = loaded.some((k) => /@opentelemetry[\\/](sdk-|resources)|observability[\\/]tracer[\\/]/.test(k));
+    const sdk = loaded.some((k) => /@opentelemetry[\\/](sdk-|resources|instrumentation)/.test(k));
     const provider = require('@opentelemetry/api').trace.getTracerProvider();
     const tracerProvider = (provider.getDelegate ? provider.getDelegate() : provider).constructor.name;
     const grpcBeforeApp = loaded.some((k) => k.includes('@grpc/grpc-js'));
@@ -52,23 +52,34 @@ describe('observability/start', () => {
     expect(probe({ OTEL_SDK_DISABLED: 'true', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toMatchObject({ sdk: false, grpcPatched: false });
   });
 
-  it('installs the lean tracer with the synchronous context manager, without loading or patching grpc-js', () => {
+  it('starts the SDK with the AsyncLocalStorage context manager, without loading grpc-js, and instruments grpc-js once it loads', () => {
     expect(probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' })).toEqual({
       sdk: true,
-      tracerProvider: 'LeanTracerProvider',
+      tracerProvider: 'TracerProvider',
       grpcBeforeApp: false,
-      grpcPatched: false,
-      contextManager: 'SyncContextManager',
+      grpcPatched: true,
+      contextManager: 'AsyncLocalStorageContextManager',
     });
   });
 
-  it('exits 2 naming a bad OTEL_TRACES_SAMPLER', () => {
+  it('leaves a bad OTEL_TRACES_SAMPLER to the SDK, which logs it by name and samples by default', () => {
     const res = spawnSync(process.execPath, [distEntry('observability/start.ts')], {
       cwd: repoRoot(),
-      env: { PATH: process.env.PATH ?? '', OTEL_TRACES_SAMPLER: 'sometimes' },
+      env: { PATH: process.env.PATH ?? '', MEDIAMESH_SERVICE_NAME: 'probe', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_TRACES_SAMPLER: 'sometimes' },
+      encoding: 'utf8',
+    });
+    expect(res.status, res.stderr).toBe(0);
+    const lines = res.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.component === 'otel-sdk')?.msg).toMatch(/OTEL_TRACES_SAMPLER.*sometimes/);
+  });
+
+  it('exits 2 naming a bad MEDIAMESH_METRICS_PORT', () => {
+    const res = spawnSync(process.execPath, [distEntry('observability/start.ts')], {
+      cwd: repoRoot(),
+      env: { PATH: process.env.PATH ?? '', MEDIAMESH_METRICS_PORT: 'eighty' },
       encoding: 'utf8',
     });
     expect(res.status).toBe(2);
-    expect(res.stderr).toContain('OTEL_TRACES_SAMPLER');
+    expect(res.stderr).toContain('MEDIAMESH_METRICS_PORT');
   });
 });
