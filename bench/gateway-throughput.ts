@@ -9,7 +9,9 @@
  * Both paths are first warmed up until V8 has optimized them (bench/warm-up.ts, BENCH_WARM_UP_REQUESTS,
  * default 15,000 requests each); until the tenth session they were warmed for 2 s, and the chain
  * was measured a third of the way into its warm-up.
- * Run: npm run build && node dist/bench/gateway-throughput.js [seconds per run, default 8]
+ * Run: npm run build && npx node dist/bench/gateway-throughput.js [seconds per run, default 8]
+ * Every process of the chain runs on the Node that runs the benchmark (launcher/process.ts spawns
+ * process.execPath): `npx node …` is the project's Node 24, `/usr/bin/node …` another one, to compare.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
     await grpcLoop(imageClient, 4, 1);
 
     const rows: string[] = [];
-    rows.push(`gateway throughput, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`, ...warmed);
+    rows.push(`gateway throughput, Node ${process.version}, ${seconds}s per run, ${os.cpus().length} CPUs, image 640×427 → imageView2/1/w/200/h/200`, ...warmed);
     rows.push('concurrency | path              |   req/s |  p50 ms |  p99 ms | non-2xx');
     const ratios: string[] = [];
     const cpuRows: string[] = [];

