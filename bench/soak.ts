@@ -61,8 +61,12 @@ interface WindowStats {
 async function gatewayHeap(gw: string): Promise<{ used: number; total: number } | undefined> {
   try {
     const text = await (await fetch(`${gw}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-    const value = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(text)?.[1] ?? NaN);
-    return { used: value('nodejs_heap_size_used_bytes'), total: value('nodejs_heap_size_total_bytes') };
+    // The runtime metrics give the heap by space (v8js_memory_heap_used{v8js_heap_space_name="old_space"} …): add them up.
+    const sum = (name: string) => {
+      const values = [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'gm'))].map((m) => Number(m[1]));
+      return values.length ? values.reduce((a, b) => a + b, 0) : NaN;
+    };
+    return { used: sum('v8js_memory_heap_used'), total: sum('v8js_memory_heap_space_size') };
   } catch {
     return undefined;
   }
@@ -83,7 +87,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
 
     const max = await measureMax(urls, args.measureS);
     const rate = max * args.loadFactor;
-    out(`max throughput ${max.toFixed(0)} req/s (16 closed-loop clients, ${args.measureS} s); soaking at ${rate.toFixed(0)} req/s for ${args.durationS} s`);
+    out(`Node ${process.version}; max throughput ${max.toFixed(0)} req/s (16 closed-loop clients, ${args.measureS} s); soaking at ${rate.toFixed(0)} req/s for ${args.durationS} s`);
 
     const procs = [['gateway', mesh.gateway!], ...mesh.storage.map((s) => ['storage', s] as const), ...mesh.images.map((s, i) => [`image-${i + 1}`, s] as const)] as const;
     const windowCount = Math.max(1, Math.min(10, Math.floor(args.durationS / 5)));
