@@ -5,7 +5,10 @@
  *  - gRPC (@opentelemetry/instrumentation-grpc): a CLIENT span per call of every grpc-js client and
  *    a SERVER span per call every server handles, named `grpc.<package.Service>/<Method>`, with
  *    rpc.system/service/method and rpc.grpc.status_code; any non-OK status is ERROR. The caller's
- *    `traceparent` is read from, and ours written to, the call's metadata.
+ *    `traceparent` is read from, and ours written to, the call's metadata. Control traffic makes no
+ *    span: xDS and load-report streams (long-lived, opened by whichever request first needed a
+ *    route, so they would hang in its trace; the control plane traces its pushes itself), health
+ *    checks and reflection, as the HTTP probes below.
  *  - HTTP (@opentelemetry/instrumentation-http): a SERVER span per incoming request (the gateway's
  *    requests; a 5xx is ERROR, a 4xx is the client's problem), named `GET /*` once the gateway has
  *    told it the route (http-route.ts). Scrapes and probes (/metrics, /healthz, /readyz) make no span.
@@ -14,6 +17,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
+
+/** UNTRACED_GRPC_METHODS: the xDS, LRS, grpc.health.v1 and reflection methods (the instrumentation matches method names). */
+export const UNTRACED_GRPC_METHODS = ['StreamAggregatedResources', 'DeltaAggregatedResources', 'StreamLoadStats', 'Check', 'Watch', 'ServerReflectionInfo'];
 
 /** UNTRACED_PATHS are answered without a span: Prometheus scrapes and health probes. */
 const UNTRACED_PATHS = new Set(['/metrics', '/healthz', '/readyz']);
@@ -33,7 +39,7 @@ export function tracingInstrumentations(): Instrumentation[] {
   const { GrpcInstrumentation } = require('@opentelemetry/instrumentation-grpc') as typeof import('@opentelemetry/instrumentation-grpc');
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   return [
-    new GrpcInstrumentation(),
+    new GrpcInstrumentation({ ignoreGrpcMethods: UNTRACED_GRPC_METHODS }),
     new HttpInstrumentation({
       disableOutgoingRequestInstrumentation: true,
       ignoreIncomingRequestHook: isUntracedRequest,
