@@ -4,12 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UsageError, type Command } from './command';
+import { runCommand, UsageError, type Command } from './command';
 import { applyLocalDefaults } from './local-defaults';
 
 const commandsDir = path.join(__dirname, 'commands');
 
-function listCommands(): string[] {
+/** listCommands names every subcommand (one file each in ./commands). */
+export function listCommands(): string[] {
   return fs
     .readdirSync(commandsDir)
     .filter((f) => /\.(js|ts)$/.test(f) && !/\.(spec|test|d)\.(js|ts)$/.test(f))
@@ -18,15 +19,16 @@ function listCommands(): string[] {
     .sort();
 }
 
-function load(name: string): Command | undefined {
+/** loadCommand loads one subcommand by name; undefined for an unknown name. */
+export async function loadCommand(name: string): Promise<Command | undefined> {
   if (!/^[a-z][a-z0-9-]*$/.test(name) || !listCommands().includes(name)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(path.join(commandsDir, name)) as { command: Command }).command;
+  // import() rather than require(): compiled, it is a require; under vitest, it loads the .ts source.
+  return ((await import(path.join(commandsDir, name))) as { command: Command }).command;
 }
 
-function help(): string {
+async function help(): Promise<string> {
   const lines = ['usage: mediamesh <command> [options]', '', 'commands:'];
-  for (const name of listCommands()) lines.push(`  ${name.padEnd(16)} ${load(name)?.summary ?? ''}`);
+  for (const name of listCommands()) lines.push(`  ${name.padEnd(16)} ${(await loadCommand(name))?.summary ?? ''}`);
   lines.push('', 'Run `mediamesh <command> --help` for a command\'s options.');
   return lines.join('\n');
 }
@@ -35,12 +37,12 @@ function help(): string {
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(help() + '\n');
+    process.stdout.write((await help()) + '\n');
     return name ? 0 : 2;
   }
-  const cmd = load(name);
+  const cmd = await loadCommand(name);
   if (!cmd) {
-    process.stderr.write(`mediamesh: unknown command "${name}"\n\n${help()}\n`);
+    process.stderr.write(`mediamesh: unknown command "${name}"\n\n${await help()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -49,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (name !== 'up') applyLocalDefaults();
   try {
-    return await cmd.run(rest);
+    return await runCommand(cmd, rest);
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`mediamesh ${name}: ${err.message}\n\n${cmd.usage.trimEnd()}\n`);

@@ -5,7 +5,10 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { targetFor } from '../client';
-import { UsageError, type ParsedArgs } from './command';
+import { UsageError, type OptionSpecs, type ParsedArgs } from './command';
+
+/** MESH_TARGET_OPTIONS are the flags of every command that dials a mesh service. */
+export const MESH_TARGET_OPTIONS = { xds: { type: 'string' }, target: { type: 'string' } } as const satisfies OptionSpecs;
 
 export function meshTarget(p: ParsedArgs, service: string): { target: string; options: Partial<grpc.ClientOptions> } {
   if (typeof p.flags.target === 'string') return { target: p.flags.target, options: {} };

@@ -1,8 +1,8 @@
 /** `mediamesh call`: one gRPC call through the mesh, JSON in and out. */
 import * as grpc from '@grpc/grpc-js';
-import { meshTarget } from '../mesh-target';
+import { MESH_TARGET_OPTIONS, meshTarget } from '../mesh-target';
 import { callDynamic, findMethod, listMethods } from '../../client/dynamic-call';
-import { parseArgs, UsageError, type Command } from '../command';
+import { UsageError, type Command } from '../command';
 
 export const command: Command = {
   summary: 'call a mesh method with a JSON request, e.g. mediamesh call image.Info \'{...}\'',
@@ -14,8 +14,9 @@ The request is proto3 JSON (camelCase fields, bytes as base64); responses print 
 one per line for streaming methods. Example:
   mediamesh call image.Info '{"source":{"object":{"bucket":"demo","key":"sample.jpg"}}}' --xds 127.0.0.1:18000
 --list prints every method.`,
-  async run(args) {
-    const p = parseArgs(args, ['list']);
+  options: { ...MESH_TARGET_OPTIONS, header: { type: 'string', multiple: true }, timeout: { type: 'string' }, list: { type: 'boolean' } },
+  positionals: 2,
+  async run(p) {
     if (p.flags.list) {
       process.stdout.write(listMethods().join('\n') + '\n');
       return 0;
@@ -40,9 +41,8 @@ one per line for streaming methods. Example:
     if (p.flags.timeout !== undefined && !timeout) throw new UsageError('--timeout takes e.g. 500ms or 30s');
     const deadlineMs = timeout ? Number(timeout[1]) * (timeout[2] === 's' ? 1000 : 1) : 30_000;
     const metadata: Record<string, string> = {};
-    const rawHeaders = args.flatMap((a, i) => (a === '--header' ? [args[i + 1]] : a.startsWith('--header=') ? [a.slice(9)] : []));
-    for (const h of rawHeaders) {
-      const eq = h?.indexOf('=') ?? -1;
+    for (const h of (p.flags.header ?? []) as string[]) {
+      const eq = h.indexOf('=');
       if (eq <= 0) throw new UsageError('--header takes name=value');
       metadata[h.slice(0, eq).toLowerCase()] = h.slice(eq + 1);
     }

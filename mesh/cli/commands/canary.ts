@@ -1,6 +1,6 @@
 /** `mediamesh canary`: version weights for a service (canary), promote, roll back. */
-import { parseArgs, UsageError, type Command } from '../command';
-import { applyEdit, serviceArg, withZk } from '../../control-plane/cli-support';
+import { UsageError, type Command } from '../command';
+import { applyEdit, serviceArg, withZk, ZK_OPTIONS } from '../policy-support';
 import { parseWeights, promote, rollback, withWeights } from '../../control-plane/policy/policy-edit';
 import { readPolicy } from '../../control-plane/policy/policy-store';
 
@@ -13,8 +13,9 @@ export const command: Command = {
 options: --zk host:port (default MEDIAMESH_ZK), --base-path /mediamesh
 Versions are the MEDIAMESH_VERSION of instances. The policy is validated before it is
 written to ZooKeeper (/mediamesh/policy/<service>); the control plane pushes it at once.`,
-  async run(args) {
-    const p = parseArgs(args, ['rollback', 'show']);
+  options: { ...ZK_OPTIONS, weights: { type: 'string' }, promote: { type: 'string' }, rollback: { type: 'boolean' }, show: { type: 'boolean' } },
+  positionals: 1,
+  async run(p) {
     const service = serviceArg(p);
     const chosen = ['weights', 'promote', 'rollback', 'show'].filter((f) => p.flags[f] !== undefined);
     if (chosen.length !== 1) throw new UsageError('choose exactly one of --weights, --promote, --rollback, --show');

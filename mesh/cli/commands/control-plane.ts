@@ -13,6 +13,7 @@ export const command: Command = {
 Serves ADS (state of the world) to proxyless gRPC clients and Envoy sidecars from the
 ZooKeeper registry and traffic policy. Stop with Ctrl-C / SIGTERM. Configuration:
 ${vars}`,
+  options: {},
   async run() {
     await runControlPlaneMain();
     return new Promise<number>(() => undefined); // runs until a signal ends the process

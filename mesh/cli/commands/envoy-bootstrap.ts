@@ -3,7 +3,7 @@
  * Envoy's API protos before it is printed; or `--check <file>` to check an existing one.
  */
 import * as fs from 'node:fs';
-import { flag, parseArgs, UsageError, type Command } from '../command';
+import { flag, UsageError, type Command } from '../command';
 import { checkEnvoyObject, checkEnvoyYaml, createEnvoyBootstrap, renderYaml, BOOTSTRAP_TYPE } from '../../envoy';
 
 export const command: Command = {
@@ -18,8 +18,17 @@ OpenTelemetry tracing to --otlp (an OTLP/gRPC collector such as Jaeger's :4317),
 --app-port for the inbound listener (0.0.0.0:15006 → 127.0.0.1:<app-port>).
 Every field is checked against Envoy's API protos first.
 --check validates a bootstrap file field by field and prints every problem with its path.`,
-  async run(args) {
-    const p = parseArgs(args);
+  options: {
+    check: { type: 'string' },
+    service: { type: 'string' },
+    xds: { type: 'string' },
+    otlp: { type: 'string' },
+    'app-port': { type: 'string' },
+    'node-id': { type: 'string' },
+    zone: { type: 'string' },
+    'admin-port': { type: 'string' },
+  },
+  async run(p) {
     if (typeof p.flags.check === 'string') {
       const result = checkEnvoyYaml(fs.readFileSync(p.flags.check, 'utf8'));
       if (result.ok) {

@@ -1,6 +1,6 @@
 /** `mediamesh fault`: inject delays and aborts into a service's calls, with an expiry. */
-import { parseArgs, UsageError, type Command } from '../command';
-import { applyEdit, serviceArg } from '../../control-plane/cli-support';
+import { UsageError, type Command, type ParsedArgs } from '../command';
+import { applyEdit, serviceArg, ZK_OPTIONS } from '../policy-support';
 import { withFault } from '../../control-plane/policy/policy-edit';
 import type { FaultPolicy } from '../../control-plane/policy/types';
 
@@ -11,7 +11,7 @@ export function parseDurationMs(text: string, flagName: string): number {
   return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h']);
 }
 
-function percent(p: ReturnType<typeof parseArgs>, name: string): number {
+function percent(p: ParsedArgs, name: string): number {
   const v = Number(p.flags[name] ?? 100);
   if (!Number.isFinite(v) || v < 0 || v > 100) throw new UsageError(`--${name} must be a number from 0 to 100`);
   return v;
@@ -24,8 +24,17 @@ export const command: Command = {
 --abort takes a gRPC status code (14 = UNAVAILABLE). Percentages default to 100.
 --for sets the expiry (default 10m): the control plane removes the fault by itself then.
 options: --zk host:port (default MEDIAMESH_ZK), --base-path /mediamesh`,
-  async run(args) {
-    const p = parseArgs(args, ['clear']);
+  options: {
+    ...ZK_OPTIONS,
+    delay: { type: 'string' },
+    'delay-percent': { type: 'string' },
+    abort: { type: 'string' },
+    'abort-percent': { type: 'string' },
+    for: { type: 'string' },
+    clear: { type: 'boolean' },
+  },
+  positionals: 1,
+  async run(p) {
     const service = serviceArg(p);
     if (p.flags.clear) return applyEdit(p, service, (policy) => withFault(policy, undefined));
     if (p.flags.delay === undefined && p.flags.abort === undefined) throw new UsageError('pass --delay and/or --abort (or --clear)');

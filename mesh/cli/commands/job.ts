@@ -5,8 +5,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { Job, JobEvent, JobState, VideoServiceClient } from '../../../generated/mediamesh/video/v1/video';
-import { parseArgs, UsageError, type Command, type ParsedArgs } from '../command';
-import { meshTarget } from '../mesh-target';
+import { UsageError, type Command, type ParsedArgs } from '../command';
+import { MESH_TARGET_OPTIONS, meshTarget } from '../mesh-target';
 
 const USAGE = `usage: mediamesh job submit <bucket>/<key> --fop <hls|hls/360,720|avthumb/mp4/...> [--output <bucket>/<prefix>]
                            [--notify <url>] [--no-watch]
@@ -18,8 +18,9 @@ Exit code: 0 when the job completed, 1 when it failed.`;
 export const command: Command = {
   summary: 'submit a video job (HLS ladder, transcode) and watch its progress',
   usage: USAGE,
-  async run(args) {
-    const p = parseArgs(args, ['no-watch']);
+  options: { ...MESH_TARGET_OPTIONS, fop: { type: 'string' }, output: { type: 'string' }, notify: { type: 'string' }, 'no-watch': { type: 'boolean' } },
+  positionals: 2,
+  async run(p) {
     const [verb, arg] = p.positional;
     if (!verb || !['submit', 'watch', 'status'].includes(verb)) throw new UsageError('expected submit, watch or status');
     if (!arg) throw new UsageError(verb === 'submit' ? 'name the source as <bucket>/<key>' : 'name the job id');

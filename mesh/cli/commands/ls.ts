@@ -2,7 +2,7 @@
  * `mediamesh ls`: the services and instances registered in ZooKeeper (any Curator
  * x-discovery registry: Java services show up too), as a table or JSON.
  */
-import { parseArgs, type Command } from '../command';
+import type { Command } from '../command';
 import { createRegistry } from '../../registry/registry';
 import { registryUnavailable } from '../../registry/errors';
 import type { RegistrySnapshot } from '../../registry/types';
@@ -53,8 +53,8 @@ export function renderTable(snap: RegistrySnapshot, now = Date.now()): string {
 export const command: Command = {
   summary: 'list registered services and instances (ZooKeeper)',
   usage: USAGE,
-  async run(args) {
-    const p = parseArgs(args, ['json']);
+  options: { zk: { type: 'string' }, base: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } },
+  async run(p) {
     const connectString = (p.flags.zk as string | undefined) || process.env.MEDIAMESH_ZK || '127.0.0.1:2181';
     const basePath = (p.flags.base as string | undefined) || process.env.MEDIAMESH_ZK_BASE_PATH || '/mediamesh';
     const timeoutMs = Number(p.flags['timeout-ms'] ?? 5000);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDirForTest } from '../../../test/harness/temp-dir';
-import { UsageError } from '../command';
+import { runCommand, UsageError } from '../command';
 import { command, describeMismatch, isMismatch, replay } from './replay';
 
 const rec = (over: object = {}) => ({ t: 0, method: 'GET', url: '/pub/a.jpg', headers: {}, auth: false, status: 200, size: 10, ...over });
@@ -37,15 +37,15 @@ describe('mediamesh replay', () => {
     [['f.jsonl', '--target', 'http://x', '--rate', '5', '--speed', '2'], /not both/],
     [['/nonexistent/rec.jsonl', '--target', 'http://x'], /no such recording/],
   ])('refuses %j', async (args, why) => {
-    await expect(command.run(args)).rejects.toThrow(UsageError);
-    await expect(command.run(args)).rejects.toThrow(why);
+    await expect(runCommand(command, args)).rejects.toThrow(UsageError);
+    await expect(runCommand(command, args)).rejects.toThrow(why);
   });
 
   it('exits 2 naming bad lines of the recording', async () => {
     const file = path.join(tempDirForTest('mm-replay-'), 'r.jsonl');
     fs.writeFileSync(file, '{"t":0}\n');
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await command.run([file, '--target', 'http://127.0.0.1:1'])).toBe(2);
+    expect(await runCommand(command, [file, '--target', 'http://127.0.0.1:1'])).toBe(2);
     expect(String(err.mock.calls[0][0])).toMatch(/line 1: expected method/);
   });
 });

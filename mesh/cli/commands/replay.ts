@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import { parseRecording, type RecordedRequest } from '../../../services/gateway/recorder';
-import { flag, parseArgs, UsageError, type Command } from '../command';
+import { flag, UsageError, type Command, type ParsedArgs } from '../command';
 
 /** ReplayOptions: where to send and at what pace. */
 export interface ReplayOptions {
@@ -80,7 +80,7 @@ export async function replay(records: readonly RecordedRequest[], opts: ReplayOp
   return { sent: todo.length, skipped: records.length - todo.length, mismatches };
 }
 
-function positiveNumber(p: ReturnType<typeof parseArgs>, name: string): number | undefined {
+function positiveNumber(p: ParsedArgs, name: string): number | undefined {
   const raw = p.flags[name];
   if (raw === undefined) return undefined;
   const v = Number(raw);
@@ -101,8 +101,9 @@ export const command: Command = {
 Replays GET and HEAD lines (others are skipped: bodies are not recorded) at the recorded
 pace (--speed 1, 2 = twice as fast) or at a fixed --rate, and compares status and size.
 --auth-token (default MEDIAMESH_ADMIN_TOKEN) is sent as a Bearer token on requests that were recorded with one.`,
-  async run(args) {
-    const p = parseArgs(args);
+  options: { target: { type: 'string' }, rate: { type: 'string' }, speed: { type: 'string' }, 'auth-token': { type: 'string' }, concurrency: { type: 'string' } },
+  positionals: 1,
+  async run(p) {
     const file = p.positional[0];
     if (!file) throw new UsageError('name the recording file');
     const target = flag(p, 'target');

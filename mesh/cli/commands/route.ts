@@ -1,6 +1,6 @@
 /** `mediamesh route`: header-based routing of a service's calls to one version. */
-import { parseArgs, UsageError, type Command } from '../command';
-import { applyEdit, serviceArg } from '../../control-plane/cli-support';
+import { UsageError, type Command } from '../command';
+import { applyEdit, serviceArg, ZK_OPTIONS } from '../policy-support';
 import { withHeaderRoute, withoutHeaderRoutes } from '../../control-plane/policy/policy-edit';
 
 export const command: Command = {
@@ -11,8 +11,9 @@ export const command: Command = {
 options: --zk host:port (default MEDIAMESH_ZK), --base-path /mediamesh
 Header names are lower case gRPC metadata keys (e.g. x-canary). Header routes are tried
 before the canary split.`,
-  async run(args) {
-    const p = parseArgs(args, ['clear']);
+  options: { ...ZK_OPTIONS, header: { type: 'string' }, to: { type: 'string' }, clear: { type: 'boolean' } },
+  positionals: 1,
+  async run(p) {
     const service = serviceArg(p);
     if (p.flags.clear) return applyEdit(p, service, withoutHeaderRoutes);
     const header = p.flags.header;

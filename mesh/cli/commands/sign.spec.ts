@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SecurityChecker } from '../../../services/gateway/security-checker';
-import { UsageError } from '../command';
+import { runCommand, UsageError } from '../command';
 import { command } from './sign';
 
 describe('mediamesh sign', () => {
@@ -18,12 +18,12 @@ describe('mediamesh sign', () => {
   const lastLine = () => out.trimEnd().split('\n').pop()!;
 
   it('prints the Qiniu-signed URL as its last line', async () => {
-    expect(await command.run(['http://developer.qiniu.com/resource/flower.jpg', '--deadline', '1451491200'])).toBe(0);
+    expect(await runCommand(command, ['http://developer.qiniu.com/resource/flower.jpg', '--deadline', '1451491200'])).toBe(0);
     expect(lastLine()).toBe('http://developer.qiniu.com/resource/flower.jpg?e=1451491200&token=MY_ACCESS_KEY:v24Hqj-H6oM96pmWC-QgDm5JLbk=');
   });
 
   it('signs with the chosen key and a TTL the gateway accepts', async () => {
-    expect(await command.run(['http://127.0.0.1:8080/private/sample.jpg?imageView2/2/w/200', '--ttl', '60', '--key', 'ak2'])).toBe(0);
+    expect(await runCommand(command, ['http://127.0.0.1:8080/private/sample.jpg?imageView2/2/w/200', '--ttl', '60', '--key', 'ak2'])).toBe(0);
     const url = lastLine();
     expect(url).toMatch(/\?imageView2\/2\/w\/200&e=\d+&token=ak2:/);
     const checker = new SecurityChecker({ adminToken: '', signingKeys: [{ accessKey: 'ak2', secretKey: 'second-secret' }] });
@@ -38,7 +38,7 @@ describe('mediamesh sign', () => {
     [['http://h/k', '--key', 'nope'], /not in MEDIAMESH_SIGNING_KEYS/],
     [['http://h/k?e=1&token=a:b'], /already signed/],
   ])('refuses %j', async (args, why) => {
-    await expect(command.run(args as string[])).rejects.toThrow(UsageError);
-    await expect(command.run(args as string[])).rejects.toThrow(why);
+    await expect(runCommand(command, args as string[])).rejects.toThrow(UsageError);
+    await expect(runCommand(command, args as string[])).rejects.toThrow(why);
   });
 });

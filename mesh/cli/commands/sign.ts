@@ -4,7 +4,7 @@
  * Keys come from MEDIAMESH_SIGNING_KEYS ("ak1:sk1,ak2:sk2"); --key picks one (default the first).
  */
 import { parseSigningKeys, signUrl } from '../../../services/gateway/signing';
-import { flag, parseArgs, UsageError, type Command } from '../command';
+import { flag, UsageError, type Command } from '../command';
 
 export const command: Command = {
   summary: 'sign a URL of a private bucket (e=<deadline>&token=<ak>:<sig>)',
@@ -13,11 +13,11 @@ export const command: Command = {
 Signs <url> (scheme and host included, exactly as clients will request it) with a key
 from MEDIAMESH_SIGNING_KEYS="ak1:sk1,ak2:sk2". The default lifetime is --ttl 3600.
 Prints the signed URL as the last line.`,
-  async run(args) {
-    const p = parseArgs(args);
-    const [url, extra] = p.positional;
+  options: { deadline: { type: 'string' }, ttl: { type: 'string' }, key: { type: 'string' } },
+  positionals: 1,
+  async run(p) {
+    const [url] = p.positional;
     if (!url) throw new UsageError('a URL is required');
-    if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}`);
     if (!/^https?:\/\/[^/\s]+\/\S*$/.test(url)) throw new UsageError(`expected an http(s) URL with a path, got ${JSON.stringify(url)}`);
     if (/[?&](e|token)=/.test(url)) throw new UsageError('the URL is already signed (it has e= or token=)');
 

@@ -1,6 +1,6 @@
 /** `mediamesh status`: every node connected to the control plane and what it holds. */
 import { controlPlaneUnreachable } from '../../control-plane/errors';
-import { flag, parseArgs, type Command } from '../command';
+import { flag, type Command } from '../command';
 
 interface NodeStatus {
   nodeId: string | null;
@@ -44,8 +44,8 @@ export const command: Command = {
        mediamesh status --node <node-id> [--cp host:port]     config dump of one node
 --cp is the control plane's status endpoint (default MEDIAMESH_CP_STATUS or 127.0.0.1:18001).
 STALE means a response was sent and the node has not answered it yet.`,
-  async run(args) {
-    const p = parseArgs(args, ['json']);
+  options: { cp: { type: 'string' }, json: { type: 'boolean' }, node: { type: 'string' } },
+  async run(p) {
     const cp = flag(p, 'cp', process.env.MEDIAMESH_CP_STATUS || '127.0.0.1:18001');
     if (typeof p.flags.node === 'string') {
       const { code, body } = await getJson(cp, `/config_dump?node=${encodeURIComponent(p.flags.node)}`);

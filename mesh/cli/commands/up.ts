@@ -30,6 +30,7 @@ the gateway on this machine, seeds the demo buckets, writes $MEDIAMESH_HOME/read
 Ctrl-C stops everything.
 
 environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s.name.includes('TOKEN') || s.name.includes('KEYS') ? 'dev value' : s.fallback})`).join('\n  ')}`,
+  options: {},
   async run() {
     const cfg = loadConfig(specs);
     const home = path.resolve(cfg.home);

@@ -1,12 +1,16 @@
 /**
- * What the mesh CLI commands share: connecting to ZooKeeper from --zk / MEDIAMESH_ZK with
- * an error that says what to do, and running a policy edit with it.
+ * What the policy commands (canary, route, fault) share: the <service> argument, connecting to
+ * ZooKeeper from --zk / MEDIAMESH_ZK with an error that says what to do, and running a policy
+ * edit with it. (It lives with the CLI: the control plane never imports the CLI.)
  */
-import { UsageError, type ParsedArgs } from '../cli/command';
+import { UsageError, type OptionSpecs, type ParsedArgs } from './command';
 import { setLogLevel } from '../../core/log';
 import { createZkSession, type ZkSession } from '../registry';
-import { editPolicy } from './policy/policy-edit';
-import type { ServicePolicy } from './policy/types';
+import { editPolicy } from '../control-plane/policy/policy-edit';
+import type { ServicePolicy } from '../control-plane/policy/types';
+
+/** ZK_OPTIONS are the flags every policy command takes to find ZooKeeper. */
+export const ZK_OPTIONS = { zk: { type: 'string' }, 'base-path': { type: 'string' } } as const satisfies OptionSpecs;
 
 /** serviceArg reads the <service> positional. */
 export function serviceArg(p: ParsedArgs): string {
