@@ -5,12 +5,11 @@
  * endpoint on a free 127.0.0.1 port: in-memory storage, OTLP gRPC + HTTP receivers, query HTTP (UI and
  * /api) + gRPC, health check. Reading traces back is observability/jaeger-query.ts.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { freePort, waitForPort } from './ports';
-import { killGroupOnExit } from './process';
+import { spawnGroup, stopGroup } from './process';
 
 
 /** JAEGER_BINARY is where scripts/jaeger-build.sh puts the binary (MEDIAMESH_CACHE overrides the cache folder). */
@@ -125,8 +124,7 @@ export async function startJaeger(opts: JaegerOptions = {}): Promise<JaegerServe
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mediamesh-jaeger-'));
   const cfg = path.join(dir, 'jaeger.yaml');
   fs.writeFileSync(cfg, jaegerConfig(ports, host));
-  const child = spawn(bin, ['--config', `file:${cfg}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  killGroupOnExit(child);
+  const child = spawnGroup(bin, ['--config', `file:${cfg}`], { name: `jaeger ${host}:${ports.queryHttp}`, graceMs: 5000 });
   let output = '';
   const collect = (d: Buffer) => {
     if (opts.echo) process.stderr.write(d);
@@ -135,20 +133,8 @@ export async function startJaeger(opts: JaegerOptions = {}): Promise<JaegerServe
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      /* gone */
-    }
-  };
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      signal('SIGTERM');
-      const timer = setTimeout(() => signal('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopGroup(child, 5000);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {

@@ -1,6 +1,7 @@
-/** freePort asks the OS for a free TCP port on 127.0.0.1. */
+/** Ports: free ones for tests, checks for fixed ones, waiting for a listener. */
 import * as net from 'node:net';
 
+/** freePort asks the OS for a free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
@@ -10,6 +11,16 @@ export function freePort(): Promise<number> {
       const { port } = srv.address() as net.AddressInfo;
       srv.close(() => resolve(port));
     });
+  });
+}
+
+/** portInUse tells whether something already listens on host:port (binding it fails with EADDRINUSE). */
+export function portInUse(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.once('error', (err: NodeJS.ErrnoException) => (err.code === 'EADDRINUSE' ? resolve(true) : reject(err)));
+    srv.listen(port, host, () => srv.close(() => resolve(false)));
   });
 }
 

@@ -1,10 +1,25 @@
 /**
- * Child processes for tests and the local launcher: start a mediamesh process from
- * dist/, wait for its "serving" log line, and stop it (SIGTERM, then SIGKILL).
- * Every started child is tracked and killed when the parent exits, even on failure.
+ * Child processes for tests and the local launcher: every child (a mediamesh Node process,
+ * ZooKeeper, Jaeger, an Envoy sidecar) is spawned by spawnGroup as the leader of its own process
+ * group, so a terminal's Ctrl-C reaches only the launcher, which stops them in order. None may
+ * outlive this process, however it ends:
+ * - it exits (normally, or after an uncaught exception): an exit hook SIGKILLs every group;
+ * - it is killed (SIGKILL, OOM): every mediamesh Node process holds a pipe from it and stops itself
+ *   gracefully when the pipe closes (core/launcher-watch.ts), and the watchdog (./watchdog.ts),
+ *   which holds a pipe from it too, stops whatever is left: ZooKeeper, Jaeger, sidecars, and any
+ *   Node process that did not stop within its grace.
+ * Every child also carries MEDIAMESH_LAUNCHER_PID, so a later launcher can tell an orphan of a dead
+ * one (./leftovers.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioPipe, type StdioNull } from 'node:child_process';
+import type * as net from 'node:net';
+import * as path from 'node:path';
+import { LAUNCHER_FD_ENV } from '../core/launcher-watch';
 import { distEntry, repoRoot } from '../core/paths';
+import { guardChild } from './watchdog-client';
+
+/** LAUNCHER_PID_ENV marks every process a launcher started with the launcher's pid. */
+export const LAUNCHER_PID_ENV = 'MEDIAMESH_LAUNCHER_PID';
 
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
@@ -14,22 +29,84 @@ let exitHookInstalled = false;
  * that fails (or a launcher that crashes) leaves nothing behind. Children must be spawned
  * with `detached: true` (group leaders).
  */
-export function killGroupOnExit(child: ChildProcess): void {
+function killGroupOnExit(child: ChildProcess): void {
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
-      for (const c of live) {
-        try {
-          if (c.pid) process.kill(-c.pid, 'SIGKILL');
-        } catch {
-          /* already gone */
-        }
-      }
+      for (const c of live) signalGroup(c, 'SIGKILL');
     });
   }
   live.add(child);
   child.once('exit', () => live.delete(child));
 }
+
+/** signalGroup sends a signal to the child's whole process group (grandchildren such as ffmpeg too). */
+export function signalGroup(child: ChildProcess, sig: NodeJS.Signals): void {
+  try {
+    if (child.pid) process.kill(-child.pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** stopGroup: SIGTERM the child's group (0 = SIGKILL at once), SIGKILL it after graceMs and, once the leader is gone, its stragglers. */
+export async function stopGroup(child: ChildProcess, graceMs: number): Promise<void> {
+  if (hasExited(child)) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  signalGroup(child, graceMs > 0 ? 'SIGTERM' : 'SIGKILL');
+  const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+  signalGroup(child, 'SIGKILL');
+}
+
+/** stopAllGroups stops every child still running, all at once (as stopGroup does each). */
+export async function stopAllGroups(graceMs: number): Promise<void> {
+  await Promise.all([...live].map((c) => stopGroup(c, graceMs)));
+}
+
+export interface SpawnGroupOptions {
+  /** Name in the watchdog's report, e.g. zookeeper or image-1. */
+  readonly name: string;
+  readonly env?: Record<string, string | undefined>;
+  readonly cwd?: string;
+  /** stdin, stdout, stderr (default: ignore, pipe, pipe). */
+  readonly stdio?: readonly [StdioNull | StdioPipe, StdioNull | StdioPipe, StdioNull | StdioPipe];
+  /** The child watches the launcher's pipe itself (core/launcher-watch.ts): every mediamesh Node process. */
+  readonly watchesLauncher?: boolean;
+  /** How long the watchdog lets it stop before SIGKILL (default 10 s). */
+  readonly graceMs?: number;
+}
+
+/**
+ * spawnGroup starts a child as a process-group leader that cannot outlive this process (see the
+ * header). Every child the launcher starts goes through here: a new kind (an Envoy sidecar) is
+ * covered by the same mechanism by spawning it with this function.
+ */
+export function spawnGroup(command: string, args: readonly string[], opts: SpawnGroupOptions): ChildProcess {
+  const [stdin, stdout, stderr] = opts.stdio ?? ['ignore', 'pipe', 'pipe'];
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
+    env: {
+      ...process.env,
+      ...opts.env,
+      [LAUNCHER_PID_ENV]: String(process.pid),
+      ...(opts.watchesLauncher ? { [LAUNCHER_FD_ENV]: '3' } : {}),
+    },
+    // fd 3: the launcher's pipe. Only this process holds the other end, so it closes when this process dies.
+    stdio: opts.watchesLauncher ? [stdin, stdout, stderr, 'pipe'] : [stdin, stdout, stderr],
+    detached: true,
+  });
+  if (opts.watchesLauncher) (child.stdio[3] as net.Socket | null)?.on('error', () => undefined);
+  killGroupOnExit(child);
+  guardChild(child, { name: opts.name, graceMs: opts.graceMs ?? 10_000, watchesLauncher: opts.watchesLauncher ?? false });
+  return child;
+}
+
+/** STOP_GRACE_MS: how long a mediamesh process may take to stop (drain 10 s by default, plus deregistration). */
+const STOP_GRACE_MS = 15_000;
 
 /** ManagedProcess is a started child with its collected output. */
 export interface ManagedProcess {
@@ -56,15 +133,10 @@ export interface StartOptions {
   echo?: boolean;
 }
 
-/** startNode runs `node <file>` (an absolute path) as a process-group leader. */
+/** startNode runs `node <file>` (an absolute path) as a process-group leader that watches this process. */
 export function startNode(file: string, opts: StartOptions = {}): ManagedProcess {
-  const child = spawn(process.execPath, [file, ...(opts.args ?? [])], {
-    cwd: repoRoot(),
-    env: { ...process.env, ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  killGroupOnExit(child);
+  const name = opts.env?.MEDIAMESH_INSTANCE_ID ?? path.relative(path.join(repoRoot(), 'dist'), file);
+  const child = spawnGroup(process.execPath, [file, ...(opts.args ?? [])], { name, cwd: repoRoot(), env: opts.env, watchesLauncher: true, graceMs: STOP_GRACE_MS });
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   const waiters = new Set<(line: Record<string, unknown>) => void>();
@@ -114,25 +186,12 @@ export function startNode(file: string, opts: StartOptions = {}): ManagedProcess
         reject(new Error(`${file} exited (${code}) before the expected log line; stderr: ${stderr.slice(-2000)}`));
       });
     });
-  const signalGroup = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      /* gone */
-    }
-  };
-  const stop = async (graceMs = 15_000) => {
-    if (child.exitCode !== null || child.signalCode !== null) return exited;
-    signalGroup('SIGTERM');
-    const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
-    const code = await exited;
-    clearTimeout(timer);
-    signalGroup('SIGKILL'); // grandchildren (ffmpeg) too
-    return code;
+  const stop = async (graceMs = STOP_GRACE_MS) => {
+    await stopGroup(child, graceMs);
+    return exited;
   };
   const kill = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return exited;
-    signalGroup('SIGKILL');
+    if (!hasExited(child)) signalGroup(child, 'SIGKILL');
     return exited;
   };
   return { child, pid: child.pid!, logs, stderr: () => stderr, waitForLog, exited, stop, kill };

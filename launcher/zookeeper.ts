@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { killGroupOnExit, startNode, type ManagedProcess } from './process';
+import { spawnGroup, startNode, type ManagedProcess } from './process';
 import { freePort, waitForPort } from './ports';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 
 export const ZK_JAR = '/usr/share/java/zookeeper.jar';
 export const ZK_CONF_DIR = '/etc/zookeeper/conf';
@@ -70,14 +70,13 @@ export async function startZooKeeper(opts: ZooKeeperOptions = {}): Promise<ZooKe
   );
   let proc: ChildProcess | undefined;
   const launch = async () => {
-    proc = spawn(
+    proc = spawnGroup(
       'java',
       ['-Xmx256m', `-Dzookeeper.log.dir=${dataDir}`, '-Dzookeeper.root.logger=WARN,CONSOLE', '-cp', `${ZK_CONF_DIR}:${ZK_JAR}:/usr/share/java/*`, 'org.apache.zookeeper.server.quorum.QuorumPeerMain', cfg],
-      { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
+      { name: `zookeeper :${port}`, stdio: ['ignore', 'ignore', 'pipe'], graceMs: 5000 },
     );
     let err = '';
     proc.stderr!.on('data', (d) => (err = (err + d.toString()).slice(-4000)));
-    killGroupOnExit(proc);
     await waitForPort(port, '127.0.0.1', 30_000).catch((e) => {
       throw new Error(`${(e as Error).message}; ZooKeeper stderr: ${err}`);
     });

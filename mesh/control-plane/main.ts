@@ -1,13 +1,15 @@
 /**
  * The control-plane process: `node dist/mesh/control-plane/main.js`. Reads MEDIAMESH_ZK,
  * MEDIAMESH_XDS_PORT, MEDIAMESH_CP_STATUS_PORT, MEDIAMESH_POLICY_FILE (see config.ts), logs
- * {"event":"serving","port":<xds>,"statusPort":N} once both listen; SIGTERM/SIGINT stop it
- * gracefully with exit 0. A bad variable or policy file exits 2 with a message naming it.
+ * {"event":"serving","port":<xds>,"statusPort":N} once both listen; SIGTERM/SIGINT (or the launcher that
+ * started it gone) stop it gracefully with exit 0. A bad variable or policy file exits 2 with a message naming it.
  */
 import { activeTelemetry, shutdownTelemetry } from '../../observability/start';
 import { xdsPushSpans } from '../../observability/xds-push-spans';
 import { ConfigError, describeConfig, loadConfig } from '../../core/config';
 import { MeshError } from '../../core/errors';
+import { watchLauncher } from '../../core/launcher-watch';
+import { shutdownOnSignals } from '../../core/shutdown-signals';
 import { createLogger } from '../../core/log';
 import { controlPlaneSpecs } from './config';
 import { startControlPlaneServer } from './server';
@@ -15,6 +17,8 @@ import { startControlPlaneServer } from './server';
 /** runControlPlaneMain runs the process until SIGTERM/SIGINT (then exits 0). */
 export async function runControlPlaneMain(): Promise<void> {
   const log = createLogger({ service: 'control-plane' });
+  const ready = shutdownOnSignals();
+  watchLauncher(log);
   let cfg;
   try {
     cfg = loadConfig(controlPlaneSpecs);
@@ -34,25 +38,19 @@ export async function runControlPlaneMain(): Promise<void> {
     process.exit(2);
   }
   log.info('serving', { event: 'serving', port: running.xdsPort, statusPort: running.statusPort });
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info('stopping', { signal });
-    running!
-      .stop()
+  const server = running;
+  ready(async () => {
+    log.info('stopping', { event: 'stopping' });
+    try {
+      await server.stop();
       // The last pushes' spans leave before the process does.
-      .then(() => shutdownTelemetry())
-      .then(
-        () => process.exit(0),
-        (err) => {
-          log.error('stop failed', { error: String(err) });
-          process.exit(1);
-        },
-      );
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+      await shutdownTelemetry();
+    } catch (err) {
+      log.error('stop failed', { error: String(err) });
+      throw err;
+    }
+    log.info('stopped', { event: 'stopped' });
+  });
 }
 
 if (require.main === module) void runControlPlaneMain();

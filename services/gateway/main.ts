@@ -2,7 +2,7 @@
  * The gateway process: `node dist/services/gateway/main.js`. Loads and prints its
  * configuration (exit 2 naming a bad variable), listens, logs {"event":"serving","port"},
  * runs the runtime's hooks (registration as mesh service `gateway`, telemetry) and on
- * SIGTERM/SIGINT fails /readyz, deregisters, closes gracefully and exits 0.
+ * SIGTERM/SIGINT (or when the launcher that started it is gone) fails /readyz, deregisters, closes gracefully and exits 0.
  */
 import './heap-for-size';
 import { activeTelemetry } from '../../observability/start';
@@ -10,6 +10,8 @@ import { metrics } from '@opentelemetry/api';
 import { hookFactories, type InstanceInfo, type ServiceHooks } from '../../core/hooks';
 import { ConfigError, createLogger, describeConfig, installCrashGuards, loadConfig, runtimeSpecs } from '../runtime';
 import { defaultInstanceId } from '../../core/runtime-config';
+import { watchLauncher } from '../../core/launcher-watch';
+import { shutdownOnSignals } from '../../core/shutdown-signals';
 import { createBucketDirectory } from './bucket-visibility';
 import { gatewaySpecs } from './config';
 import { createGatewayMetrics } from './metrics';
@@ -32,6 +34,8 @@ async function main(): Promise<void> {
   const instanceId = runtime.instanceId || defaultInstanceId('gateway');
   const log = createLogger({ service: 'gateway', instance: instanceId });
   installCrashGuards(log);
+  const ready = shutdownOnSignals();
+  watchLauncher(log);
   const { port: _grpcPort, ...shared } = describeConfig(runtimeSpecs, runtime);
   log.info('effective configuration', { config: { ...shared, ...describeConfig(gatewaySpecs, config) } });
 
@@ -67,10 +71,7 @@ async function main(): Promise<void> {
   };
   await run('onServing', (h) => h.onServing?.(instance));
 
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
+  ready(async () => {
     draining = true;
     log.info('shutting down', { event: 'draining' });
     await run('onDraining', (h) => h.onDraining?.());
@@ -83,10 +84,7 @@ async function main(): Promise<void> {
     upstreams.close();
     await run('onStopped', (h) => h.onStopped?.());
     log.info('stopped', { event: 'stopped' });
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void stop());
-  process.once('SIGINT', () => void stop());
+  });
 }
 
 main().catch((err) => {

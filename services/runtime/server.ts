@@ -1,7 +1,7 @@
 /**
  * runService: the shared life of every gRPC service process.
  * config -> server (instance header, health, reflection) -> bind -> SERVING -> hooks.onServing
- * SIGTERM/SIGINT -> NOT_SERVING -> hooks.onDraining (deregister) -> wait -> refuse new calls
+ * SIGTERM/SIGINT (or the launcher gone) -> NOT_SERVING -> hooks.onDraining (deregister) -> wait -> refuse new calls
  * and drain in-flight ones up to MEDIAMESH_DRAIN_TIMEOUT_MS -> hooks.onStopped -> exit 0.
  */
 import './registration';
@@ -11,6 +11,8 @@ import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { ConfigError, describeConfig, loadConfig, type ConfigOf, type EnvSpec } from '../../core/config';
 import { installCrashGuards } from '../../core/crash-guards';
+import { watchLauncher } from '../../core/launcher-watch';
+import { shutdownOnSignals } from '../../core/shutdown-signals';
 import { hookFactories, type HealthState, type InstanceInfo, type ServiceHooks } from '../../core/hooks';
 import { createLogger, type Logger } from '../../core/log';
 import { protoRoot } from '../../core/paths';
@@ -135,16 +137,17 @@ export async function runService<S extends Record<string, EnvSpec<unknown>>>(
   };
 }
 
-/** runMain is a service entry point: start, stop on SIGTERM/SIGINT, exit 0; exit 2 on bad config. */
+/**
+ * runMain is a service entry point: start, stop on SIGTERM/SIGINT (or when the launcher that started
+ * it is gone: it then sends itself SIGTERM), exit 0; exit 2 on bad config.
+ */
 export function runMain<S extends Record<string, EnvSpec<unknown>>>(def: ServiceDefinition<S>): void {
   const log = createLogger({ service: def.name });
   installCrashGuards(log);
+  const ready = shutdownOnSignals();
+  watchLauncher(log);
   runService(def).then(
-    (svc) => {
-      const stop = () => void svc.shutdown().then(() => process.exit(0), () => process.exit(1));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
+    (svc) => ready(() => svc.shutdown()),
     (err) => {
       if (err instanceof ConfigError) {
         log.error(`bad configuration: ${err.message}`, { event: 'config-error', variable: err.variable });

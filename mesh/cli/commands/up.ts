@@ -7,8 +7,12 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { describeForeign, inspectHome, stopOrphans } from '../../../launcher/leftovers';
 import { startMesh, type LocalMesh } from '../../../launcher/mesh';
-import { int, loadConfig, str } from '../../../core/config';
+import { portInUse } from '../../../launcher/ports';
+import { stopAllGroups } from '../../../launcher/process';
+import { onStopSignals } from '../../../launcher/stop-signals';
+import { int, loadConfig, str, type ConfigOf } from '../../../core/config';
 import type { Command } from '../command';
 
 const specs = {
@@ -27,33 +31,51 @@ export const command: Command = {
 
 Starts ZooKeeper, Jaeger (when it can be built), the control plane, storage, image x2, video and
 the gateway on this machine, seeds the demo buckets, writes $MEDIAMESH_HOME/ready.json and waits.
-Ctrl-C stops everything.
+Ctrl-C stops everything (a second Ctrl-C says it is still stopping, a third kills every process
+at once). If this process is killed instead, every process it started stops by itself.
+Processes of an earlier run of the same MEDIAMESH_HOME whose launcher is gone are stopped first.
 
 environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s.name.includes('TOKEN') || s.name.includes('KEYS') ? 'dev value' : s.fallback})`).join('\n  ')}`,
   options: {},
   async run() {
     const cfg = loadConfig(specs);
     const home = path.resolve(cfg.home);
+    // Every child inherits it: how a later launcher (and `grep MEDIAMESH_HOME /proc/*/environ`) tells this mesh's processes.
+    process.env.MEDIAMESH_HOME = home;
     fs.mkdirSync(home, { recursive: true });
     const pidFile = path.join(home, 'launcher.pid');
-    const other = runningPid(pidFile);
-    if (other) {
-      process.stderr.write(`mediamesh is already running (pid ${other}, state in ${home}); stop it with Ctrl-C in its terminal or \`kill ${other}\`.\n`);
-      return 1;
-    }
+    const refused = await claimHome(home, pidFile, cfg);
+    if (refused !== undefined) return refused;
     fs.writeFileSync(pidFile, String(process.pid));
     const readyFile = path.join(home, 'ready.json');
     fs.rmSync(readyFile, { force: true });
+    // The terminal may close (SIGHUP) while the mesh stops: output lost there must not end the stop.
+    process.stdout.on('error', () => undefined);
+    process.stderr.on('error', () => undefined);
+
     let mesh: LocalMesh | undefined;
-    const stop = async (code: number) => {
-      process.stdout.write('\nstopping the mesh…\n');
-      await mesh?.stop();
+    let stopping: Promise<void> | undefined;
+    const finish = (code: number) => {
       fs.rmSync(pidFile, { force: true });
       fs.rmSync(readyFile, { force: true });
       process.exit(code);
     };
-    process.once('SIGINT', () => void stop(0));
-    process.once('SIGTERM', () => void stop(0));
+    const stop = (code: number) =>
+      (stopping ??= (async () => {
+        process.stdout.write('\nstopping the mesh…\n');
+        // Still starting: stop whatever has started (startMesh then fails, and the exit hook kills anything it starts meanwhile).
+        await (mesh ? mesh.stop() : stopAllGroups(STOP_GRACE_MS));
+        finish(code);
+      })());
+    onStopSignals({
+      stop: () => void stop(0),
+      stillStopping: () => void process.stdout.write('still stopping… (Ctrl-C again kills every process of the mesh at once)\n'),
+      forceKill: () => {
+        process.stdout.write('force-killing every process of the mesh…\n');
+        void stopAllGroups(0).then(() => finish(130));
+      },
+    });
+    const untilSignal = () => new Promise<number>(() => undefined);
     try {
       // Every process of the mesh runs on this Node (launcher/process.ts spawns process.execPath).
       process.stdout.write(`Node.js ${process.version} (${process.execPath})\n`);
@@ -70,6 +92,7 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
         adminToken: cfg.adminToken,
         signingKeys: cfg.signingKeys,
       });
+      if (stopping) return await untilSignal(); // Ctrl-C came while the last process started: stop() has it now
       const gateway = mesh.gateway!.url;
       await seed(gateway, cfg.adminToken, home);
       const ready = {
@@ -81,26 +104,57 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
         jaeger: mesh.jaeger?.uiUrl ?? null,
         buckets: { demo: 'public', private: 'private' },
       };
+      if (stopping) return await untilSignal();
       fs.writeFileSync(readyFile, JSON.stringify(ready, null, 2) + '\n');
       process.stdout.write(guide(ready, mesh, readyFile));
     } catch (err) {
+      if (stopping) return await untilSignal(); // stopped during start-up by Ctrl-C: no failure to report
       process.stderr.write(`mediamesh up failed: ${err instanceof Error ? err.message : String(err)}\n`);
       await stop(1);
     }
-    await new Promise(() => undefined); // until a signal
-    return 0;
+    return await untilSignal();
   },
 };
 
-function runningPid(pidFile: string): number | undefined {
-  try {
-    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
-    if (!pid) return undefined;
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return undefined;
+/** STOP_GRACE_MS: how long a process may take to stop before it is killed (a service drains up to 10 s). */
+const STOP_GRACE_MS = 15_000;
+
+/**
+ * claimHome checks what an earlier run of this MEDIAMESH_HOME left (launcher/leftovers.ts) and the
+ * fixed ports: resolves with an exit code when the mesh cannot start, undefined when it may.
+ */
+async function claimHome(home: string, pidFile: string, cfg: ConfigOf<typeof specs>): Promise<number | undefined> {
+  const verdict = inspectHome(home, pidFile);
+  if (verdict.kind === 'running') {
+    process.stderr.write(`mediamesh is already running (pid ${verdict.launcherPid}, state in ${home}); stop it with Ctrl-C in its terminal or \`kill ${verdict.launcherPid}\`.\n`);
+    return 1;
   }
+  if (verdict.kind === 'foreign') {
+    process.stderr.write(`mediamesh up: ${describeForeign(home, verdict.processes)}`);
+    return 1;
+  }
+  if (verdict.stalePid) {
+    process.stdout.write(`removing a stale ${pidFile}: launcher pid ${verdict.stalePid} is not running\n`);
+    fs.rmSync(pidFile, { force: true });
+  }
+  if (verdict.orphans.length > 0) {
+    const names = verdict.orphans.map((p) => `${p.pid} ${p.command.slice(0, 100)}`).join('\n  ');
+    process.stdout.write(`stopping ${verdict.orphans.length} process(es) left by an earlier run whose launcher is gone:\n  ${names}\n`);
+    await stopOrphans(verdict.orphans, STOP_GRACE_MS);
+  }
+  const ports: [number, string][] = [
+    [cfg.zkPort, specs.zkPort.name],
+    [cfg.xdsPort, specs.xdsPort.name],
+    [cfg.cpStatusPort, specs.cpStatusPort.name],
+    [cfg.gatewayPort, specs.gatewayPort.name],
+  ];
+  const busy: string[] = [];
+  for (const [port, variable] of ports) {
+    if (await portInUse(port)) busy.push(`port ${port} (${variable}) is in use by another process (see which: \`ss -ltnp 'sport = :${port}'\`); stop it or set ${variable} to a free port`);
+  }
+  if (busy.length === 0) return undefined;
+  process.stderr.write(`mediamesh up: ${busy.join('\nmediamesh up: ')}\n`);
+  return 1;
 }
 
 /** seed creates the demo buckets and uploads generated samples through the gateway's own API. */
