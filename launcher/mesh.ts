@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createXdsBootstrap } from '../mesh/client/bootstrap';
 import { allocatorEnv } from '../core/allocator';
+import { jaegerBinary, startJaeger } from './jaeger';
 import { freePort } from './ports';
 import { startService, type StartedService } from './process';
 import { startZooKeeper, type ZooKeeperServer } from './zookeeper';
@@ -208,16 +209,9 @@ async function waitReady(url: string, timeoutMs = 60_000): Promise<void> {
 }
 
 async function startJaegerIfBuilt(required: boolean): Promise<JaegerHandle | undefined> {
-  let mod: { jaegerBinary?: () => string | undefined; startJaeger?: () => Promise<JaegerHandle> } | undefined;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require('./jaeger');
-  } catch {
-    mod = undefined;
-  }
-  if (!mod?.startJaeger || !mod.jaegerBinary?.()) {
+  if (!jaegerBinary()) {
     if (required) throw new Error('Jaeger is not built: run `bash scripts/jaeger-build.sh`');
     return undefined;
   }
-  return mod.startJaeger();
+  return startJaeger();
 }

@@ -6,14 +6,19 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-export function applyLocalDefaults(env: Record<string, string | undefined> = process.env): void {
+/** readLocalMesh returns the running local mesh's ready.json (gateway, zookeeper, jaeger, …), or undefined. */
+export function readLocalMesh(env: Record<string, string | undefined> = process.env): Record<string, unknown> | undefined {
   const file = path.resolve(env.MEDIAMESH_HOME || '.mediamesh', 'ready.json');
-  let ready: Record<string, unknown>;
   try {
-    ready = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
   } catch {
-    return; // no local mesh running
+    return undefined; // no local mesh running
   }
+}
+
+export function applyLocalDefaults(env: Record<string, string | undefined> = process.env): void {
+  const ready = readLocalMesh(env);
+  if (!ready) return;
   const set = (name: string, value: unknown) => {
     if (!env[name] && typeof value === 'string' && value) env[name] = value;
   };
