@@ -1,11 +1,12 @@
 /**
  * classifyFop / parseFop: which family a query belongs to, by its first command name.
- * Image pipelines are parsed here; video commands (avinfo, vframe, avthumb) are parsed by
+ * Image pipelines are parsed by fop/image-*.ts, video commands (avinfo, vframe, avthumb) by
  * fop/video-*.ts. Anything else is "unknown" (Qiniu returns the original file for those).
  */
 import type { ImageOperation } from '../generated/mediamesh/image/v1/operations';
 import { commandName, IMAGE_COMMANDS, parseImagePipeline } from './image-pipeline';
-import type { ValidationResult } from './validation';
+import { invalid, type ValidationResult } from './validation';
+import { parseVideoFop, type VideoOperation } from './video-fop';
 
 /** FopFamily is the family of a query, decided by its first command. */
 export type FopFamily = 'image' | 'video' | 'unknown';
@@ -26,16 +27,25 @@ export function classifyFop(query: string): FopFamily {
   return 'unknown';
 }
 
-/** ParsedFop is a classified query; image pipelines come parsed. */
+/**
+ * ParsedFop is a classified query with its command name (the first stage's), parsed when its
+ * family is known: image pipelines into ImageOperation[], a video command into its
+ * VideoOperation (a video command is never part of a `|` pipeline).
+ */
 export type ParsedFop =
-  | { readonly family: 'image'; readonly fop: string; readonly result: ValidationResult<ImageOperation[]> }
-  | { readonly family: 'video'; readonly fop: string; readonly command: string }
+  | { readonly family: 'image'; readonly fop: string; readonly command: string; readonly result: ValidationResult<ImageOperation[]> }
+  | { readonly family: 'video'; readonly fop: string; readonly command: string; readonly result: ValidationResult<VideoOperation> }
   | { readonly family: 'unknown'; readonly fop: string; readonly command: string };
 
-/** parseFop classifies a query and parses it when it is an image pipeline. */
+/** parseFop classifies a query and parses it: the one pass over a URL's operations. */
 export function parseFop(query: string): ParsedFop {
   const fop = normaliseQuery(query);
   const family = classifyFop(fop);
-  if (family === 'image') return { family, fop, result: parseImagePipeline(fop) };
-  return { family, fop, command: commandName(fop.split('|')[0]) };
+  const command = commandName(fop.split('|')[0]);
+  if (family === 'image') return { family, fop, command, result: parseImagePipeline(fop) };
+  if (family === 'video') {
+    const result = fop.includes('|') ? invalid<VideoOperation>([`${command}: video operations cannot be part of a pipeline`]) : parseVideoFop(fop);
+    return { family, fop, command, result };
+  }
+  return { family, fop, command };
 }

@@ -5,8 +5,23 @@
  */
 import type { ImageMogr2, Mogr2Step } from '../generated/mediamesh/image/v1/operations';
 import { encodeUrlSafeBase64 } from './base64';
-import { formatCrop, formatExtent, formatThumbnail, parseBlur, parseBorder, parseCrop, parseExtent, parseThumbnail } from './mogr2-geometry';
-import { formatName, gravityName, parseByteSize, parseColour, parseFlag, parseFormat, parseGravity, parseIntInRange, parseQuality } from './params';
+import { checkBlur, checkBorder, checkCrop, checkExtent, checkThumbnail, formatCrop, formatExtent, formatThumbnail, parseBlur, parseBorder, parseCrop, parseExtent, parseThumbnail } from './mogr2-geometry';
+import { formatName, isKnownImageFormat } from './image-formats';
+import {
+  checkByteSize,
+  checkColour,
+  checkGravity,
+  checkIntInRange,
+  checkQuality,
+  gravityName,
+  parseByteSize,
+  parseColour,
+  parseFlag,
+  parseFormat,
+  parseGravity,
+  parseIntInRange,
+  parseQuality,
+} from './params';
 import { splitSegments } from './segments';
 import { collect, ParamError, invalid, valid, type ValidationResult } from './validation';
 
@@ -123,6 +138,41 @@ function writeStep(step: Step): string[] {
     case 'colors':
       return ['colors', String(step.value)];
   }
+}
+
+/**
+ * STEP_CHECKS: the rules of each typed step (a gRPC caller's), the same checks the URL
+ * parsers end in. Flags (auto-orient, strip, sharpen, interlace) have nothing to check.
+ */
+const STEP_CHECKS: { readonly [C in Step['$case']]?: (value: Extract<Step, { $case: C }>['value']) => unknown } = {
+  thumbnail: (v) => checkThumbnail(v),
+  gravity: (v) => checkGravity(v),
+  crop: (v) => checkCrop(v),
+  rotate: (v) => checkIntInRange(v, 1, 360),
+  format: (v) => {
+    if (!isKnownImageFormat(v)) throw new ParamError(`unknown output format ${v}`);
+  },
+  blur: (v) => checkBlur(v),
+  quality: (v) => checkQuality(v),
+  sizeLimit: (v) => checkByteSize(v.bytes),
+  background: (v) => checkColour(v),
+  extent: (v) => checkExtent(v),
+  border: (v) => checkBorder(v),
+  borderColor: (v) => checkColour(v),
+  density: (v) => checkIntInRange(v, 1, 1200),
+  colors: (v) => checkIntInRange(v, 2, 256),
+};
+
+/** validateImageMogr2 holds a typed ImageMogr2 to the rules of its URL form, with the same messages. */
+export function validateImageMogr2(m: ImageMogr2): ValidationResult<ImageMogr2> {
+  const errors: string[] = [];
+  if (!m.steps.length) errors.push('imageMogr2: no parameters given');
+  m.steps.forEach(({ step }, i) => {
+    if (!step) return void errors.push(`imageMogr2: steps[${i}]: no parameter set`);
+    const check = STEP_CHECKS[step.$case] as ((value: unknown) => unknown) | undefined;
+    if (check) collect(errors, `imageMogr2: ${writeStep(step)[0]}`, () => check(step.value));
+  });
+  return errors.length ? invalid(errors) : valid(m);
 }
 
 /** formatImageMogr2 writes the canonical URL form (parse(format(m)) equals m). */

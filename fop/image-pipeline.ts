@@ -4,10 +4,10 @@
  * imageAve) are only allowed where Qiniu allows them.
  */
 import type { ImageOperation } from '../generated/mediamesh/image/v1/operations';
-import { formatImageMogr2, parseImageMogr2 } from './image-mogr2';
-import { formatImageView2, parseImageView2 } from './image-view2';
+import { formatImageMogr2, parseImageMogr2, validateImageMogr2 } from './image-mogr2';
+import { formatImageView2, parseImageView2, validateImageView2 } from './image-view2';
 import { invalid, valid, type ValidationResult } from './validation';
-import { formatWatermark, parseWatermark } from './watermark';
+import { formatWatermark, parseWatermark, validateWatermark } from './watermark';
 
 type Op = NonNullable<ImageOperation['op']>;
 
@@ -34,6 +34,14 @@ export const IMAGE_COMMANDS: Readonly<Record<string, (fop: string) => Validation
 /** commandName is the first "/" segment of one command ("imageView2/1/w/2" → "imageView2"). */
 export const commandName = (fop: string): string => fop.split('/')[0];
 
+/** checkStagePlace adds an error when a JSON stage stands where Qiniu refuses it. */
+function checkStagePlace(op: Op, i: number, count: number, prefix: string, errors: string[]): void {
+  if (op.$case === 'imageInfo' && i !== count - 1) errors.push(`${prefix}imageInfo: must be the last stage`);
+  if ((op.$case === 'exif' || op.$case === 'imageAve') && count > 1) errors.push(`${prefix}${op.$case}: must be the only stage (it reads the original image)`);
+}
+
+const stagePrefix = (i: number, count: number) => (count > 1 ? `stage ${i + 1}: ` : '');
+
 /** parseImagePipeline parses `op1|op2|...`; errors are prefixed with the stage number when there are several. */
 export function parseImagePipeline(fop: string): ValidationResult<ImageOperation[]> {
   const stages = fop.split('|');
@@ -41,7 +49,7 @@ export function parseImagePipeline(fop: string): ValidationResult<ImageOperation
   const errors: string[] = [];
   const ops: ImageOperation[] = [];
   stages.forEach((stage, i) => {
-    const prefix = stages.length > 1 ? `stage ${i + 1}: ` : '';
+    const prefix = stagePrefix(i, stages.length);
     const name = commandName(stage);
     const parse = Object.prototype.hasOwnProperty.call(IMAGE_COMMANDS, name) ? IMAGE_COMMANDS[name] : undefined;
     if (!parse) {
@@ -52,13 +60,42 @@ export function parseImagePipeline(fop: string): ValidationResult<ImageOperation
     if (!r.ok) errors.push(...r.errors.map((e) => prefix + e));
     else {
       ops.push({ op: r.value });
-      if (r.value.$case === 'imageInfo' && i !== stages.length - 1) errors.push(`${prefix}imageInfo: must be the last stage`);
-      if ((r.value.$case === 'exif' || r.value.$case === 'imageAve') && stages.length > 1) {
-        errors.push(`${prefix}${name}: must be the only stage (it reads the original image)`);
-      }
+      checkStagePlace(r.value, i, stages.length, prefix, errors);
     }
   });
   return errors.length ? invalid(errors) : valid(ops);
+}
+
+/** validateOp holds one typed operation to the rules of its URL form. */
+function validateOp(op: Op): ValidationResult<unknown> {
+  switch (op.$case) {
+    case 'imageView2':
+      return validateImageView2(op.value);
+    case 'imageMogr2':
+      return validateImageMogr2(op.value);
+    case 'watermark':
+      return validateWatermark(op.value);
+    default:
+      return valid(op.value);
+  }
+}
+
+/**
+ * validateImagePipeline checks typed operations (a gRPC caller's ProcessRequest.operations)
+ * against every rule the URL parser applies, with the same messages, and returns them as
+ * they are: a typed request is never written out and parsed again.
+ */
+export function validateImagePipeline(ops: readonly ImageOperation[]): ValidationResult<ImageOperation[]> {
+  if (!ops.length) return invalid(['no operations: give fop or operations']);
+  const errors: string[] = [];
+  ops.forEach(({ op }, i) => {
+    const prefix = stagePrefix(i, ops.length);
+    if (!op) return void errors.push(`${prefix}operation not set`);
+    const r = validateOp(op);
+    if (!r.ok) errors.push(...r.errors.map((e) => prefix + e));
+    checkStagePlace(op, i, ops.length, prefix, errors);
+  });
+  return errors.length ? invalid(errors) : valid([...ops]);
 }
 
 /** formatImageOperation writes one operation in URL syntax. */

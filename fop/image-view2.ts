@@ -4,9 +4,10 @@
  * Geometry per mode (notes/qiniu-fop.md §1) lives in services/image/geometry/image-view2.ts.
  */
 import { ImageFormat, type ImageView2 } from '../generated/mediamesh/image/v1/operations';
-import { formatName, parseFlag, parseFormat, parseIntInRange, parsePositiveInt, parseQuality } from './params';
+import { formatName, isKnownImageFormat } from './image-formats';
+import { checkIntInRange, checkPositiveInt, checkQuality, parseFlag, parseFormat, parseIntInRange, parsePositiveInt, parseQuality } from './params';
 import { applyPairs, splitSegments } from './segments';
-import { collect, invalid, valid, type ValidationResult } from './validation';
+import { collect, invalid, ParamError, valid, type ValidationResult } from './validation';
 
 /** MAX_VIEW_SIDE bounds w/h in the URL; the service's output limits apply afterwards. */
 const MAX_VIEW_SIDE = 99_999;
@@ -40,6 +41,25 @@ export function parseImageView2(fop: string): ValidationResult<ImageView2> {
     applyPairs(command, segments.slice(2), VIEW_OPTIONS, view, errors);
   }
   return errors.length ? invalid(errors) : valid(view);
+}
+
+/**
+ * validateImageView2 holds a typed ImageView2 (a gRPC caller's) to the rules its URL form
+ * obeys, with the same messages; nothing is formatted or parsed.
+ */
+export function validateImageView2(v: ImageView2): ValidationResult<ImageView2> {
+  const errors: string[] = [];
+  const command = v.legacy ? 'imageView' : 'imageView2';
+  const check = (name: string, fn: () => void) => collect(errors, `${command}: ${name}`, fn);
+  check('mode', () => checkIntInRange(v.mode, 0, 5));
+  if (v.width) check('w', () => checkPositiveInt(v.width, MAX_VIEW_SIDE));
+  if (v.height) check('h', () => checkPositiveInt(v.height, MAX_VIEW_SIDE));
+  check('format', () => {
+    if (!isKnownImageFormat(v.format)) throw new ParamError(`unknown output format ${v.format}`);
+  });
+  if (v.quality) check('q', () => checkQuality(v.quality!));
+  if (v.colors) check('colors', () => checkIntInRange(v.colors, 2, 256));
+  return errors.length ? invalid(errors) : valid(v);
 }
 
 /** formatImageView2 writes the canonical URL form (parse(format(v)) equals v). */

@@ -4,36 +4,52 @@
  * what was expected and what came; the tables add the operation and parameter names.
  */
 import { Gravity } from '../generated/mediamesh/common/v1/common';
-import { ImageFormat, type Quality } from '../generated/mediamesh/image/v1/operations';
+import type { ImageFormat, Quality } from '../generated/mediamesh/image/v1/operations';
+import { imageFormatByName } from './image-formats';
 import { decodeUrlSafeBase64 } from './base64';
 import { ParamError } from './validation';
 
 const show = (raw: string) => JSON.stringify(raw);
 
+/**
+ * checkIntInRange holds an integer to [min, max]; parseIntInRange and the typed validators
+ * (validate.ts) both end here, so a rule and its message have one home. `raw` is what the
+ * caller wrote (the URL segment), the number itself for typed operations.
+ */
+export function checkIntInRange(n: number, min: number, max: number, raw = String(n)): number {
+  if (!Number.isInteger(n) || n < min || n > max) throw new ParamError(`expected an integer from ${min} to ${max}, got ${show(raw)}`);
+  return n;
+}
+
 /** parseIntInRange parses a decimal integer within [min, max]. */
 export function parseIntInRange(raw: string, min: number, max: number): number {
-  if (!/^-?\d{1,12}$/.test(raw)) throw new ParamError(`expected an integer from ${min} to ${max}, got ${show(raw)}`);
-  const n = Number(raw);
-  if (n < min || n > max) throw new ParamError(`expected an integer from ${min} to ${max}, got ${show(raw)}`);
+  return checkIntInRange(/^-?\d{1,12}$/.test(raw) ? Number(raw) : NaN, min, max, raw);
+}
+
+/** checkPositiveInt holds an integer to 1..max (default: a pixel size bound). */
+export function checkPositiveInt(n: number, max = 99_999, raw = String(n)): number {
+  if (!Number.isInteger(n) || n < 1) throw new ParamError(`expected a positive integer, got ${show(raw)}`);
+  if (n > max) throw new ParamError(`expected a positive integer of at most ${max}, got ${show(raw)}`);
   return n;
 }
 
 /** parsePositiveInt parses an integer from 1 to max (default: a pixel size bound). */
 export function parsePositiveInt(raw: string, max = 99_999): number {
-  if (!/^\d{1,12}$/.test(raw) || Number(raw) < 1) throw new ParamError(`expected a positive integer, got ${show(raw)}`);
-  const n = Number(raw);
-  if (n > max) throw new ParamError(`expected a positive integer of at most ${max}, got ${show(raw)}`);
-  return n;
+  return checkPositiveInt(/^\d{1,12}$/.test(raw) ? Number(raw) : NaN, max, raw);
 }
 
-/** parseNumberInRange parses a decimal number within (or at) the bounds. */
-export function parseNumberInRange(raw: string, min: number, max: number, opts: { exclusiveMin?: boolean } = {}): number {
-  const n = /^-?(\d+(\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : NaN;
+/** checkNumberInRange holds a number within (or at) the bounds. */
+export function checkNumberInRange(n: number, min: number, max: number, opts: { exclusiveMin?: boolean } = {}, raw = String(n)): number {
   const low = opts.exclusiveMin ? n > min : n >= min;
   if (!Number.isFinite(n) || !low || n > max) {
     throw new ParamError(`expected a number ${opts.exclusiveMin ? 'above' : 'from'} ${min}${opts.exclusiveMin ? ' up to' : ' to'} ${max}, got ${show(raw)}`);
   }
   return n;
+}
+
+/** parseNumberInRange parses a decimal number within (or at) the bounds. */
+export function parseNumberInRange(raw: string, min: number, max: number, opts: { exclusiveMin?: boolean } = {}): number {
+  return checkNumberInRange(/^-?(\d+(\.\d*)?|\.\d+)$/.test(raw) ? Number(raw) : NaN, min, max, opts, raw);
 }
 
 /** parseFlag parses "0" or "1". */
@@ -43,57 +59,26 @@ export function parseFlag(raw: string): boolean {
   throw new ParamError(`expected 0 or 1, got ${show(raw)}`);
 }
 
+/** checkQuality holds a quality to 1..100. */
+export function checkQuality(q: Quality, raw = `${q.value}${q.force ? '!' : ''}`): Quality {
+  if (!Number.isInteger(q.value) || q.value < 1 || q.value > 100) {
+    throw new ParamError(`expected a quality from 1 to 100 (optionally followed by "!"), got ${show(raw)}`);
+  }
+  return q;
+}
+
 /** parseQuality parses "<1..100>" with an optional trailing "!" (force the exact value). */
 export function parseQuality(raw: string): Quality {
   const force = raw.endsWith('!');
   const digits = force ? raw.slice(0, -1) : raw;
-  if (!/^\d{1,3}$/.test(digits) || Number(digits) < 1 || Number(digits) > 100) {
-    throw new ParamError(`expected a quality from 1 to 100 (optionally followed by "!"), got ${show(raw)}`);
-  }
-  return { value: Number(digits), force };
+  return checkQuality({ value: /^\d{1,3}$/.test(digits) ? Number(digits) : NaN, force }, raw);
 }
 
-const FORMATS: Record<string, ImageFormat> = {
-  jpg: ImageFormat.IMAGE_FORMAT_JPEG,
-  jpeg: ImageFormat.IMAGE_FORMAT_JPEG,
-  png: ImageFormat.IMAGE_FORMAT_PNG,
-  webp: ImageFormat.IMAGE_FORMAT_WEBP,
-  avif: ImageFormat.IMAGE_FORMAT_AVIF,
-  gif: ImageFormat.IMAGE_FORMAT_GIF,
-  tiff: ImageFormat.IMAGE_FORMAT_TIFF,
-  tif: ImageFormat.IMAGE_FORMAT_TIFF,
-  auto: ImageFormat.IMAGE_FORMAT_AUTO,
-  // "copy" keeps the source's format, which is what "not given" means.
-  copy: ImageFormat.IMAGE_FORMAT_UNSPECIFIED,
-};
-
-/** parseFormat parses an output format name (jpg, png, webp, avif, gif, tiff, auto, copy). */
+/** parseFormat parses an output format name (jpg, png, webp, avif, gif, tiff, auto, copy; image-formats.ts is the table). */
 export function parseFormat(raw: string): ImageFormat {
-  const f = FORMATS[raw.toLowerCase()];
+  const f = imageFormatByName(raw);
   if (f === undefined) throw new ParamError(`unsupported output format ${show(raw)} (expected jpg, png, webp, avif, gif, tiff, auto or copy)`);
   return f;
-}
-
-/** formatName is the URL spelling of an output format ("" for unspecified). */
-export function formatName(f: ImageFormat): string {
-  switch (f) {
-    case ImageFormat.IMAGE_FORMAT_JPEG:
-      return 'jpg';
-    case ImageFormat.IMAGE_FORMAT_PNG:
-      return 'png';
-    case ImageFormat.IMAGE_FORMAT_WEBP:
-      return 'webp';
-    case ImageFormat.IMAGE_FORMAT_AVIF:
-      return 'avif';
-    case ImageFormat.IMAGE_FORMAT_GIF:
-      return 'gif';
-    case ImageFormat.IMAGE_FORMAT_TIFF:
-      return 'tiff';
-    case ImageFormat.IMAGE_FORMAT_AUTO:
-      return 'auto';
-    default:
-      return '';
-  }
 }
 
 const GRAVITIES: Record<string, Gravity> = {
@@ -116,6 +101,13 @@ export function parseGravity(raw: string): Gravity {
   return g;
 }
 
+/** checkGravity holds a (typed) gravity to the nine named ones; `optional` also lets "unspecified" pass. */
+export function checkGravity(g: Gravity, optional = false): Gravity {
+  if (optional && g === Gravity.GRAVITY_UNSPECIFIED) return g;
+  if (!gravityName(g)) throw new ParamError(`expected a gravity (${GRAVITY_NAMES.join(', ')}), got ${show(String(g))}`);
+  return g;
+}
+
 /** gravityName is the URL spelling of a gravity. */
 export function gravityName(g: Gravity): string {
   return GRAVITY_NAMES[g - 1] ?? '';
@@ -123,11 +115,15 @@ export function gravityName(g: Gravity): string {
 
 const COLOUR_NAMES = ['transparent', 'none', 'white', 'black', 'red', 'orange', 'yellow', 'green', 'blue', 'purple', 'gray', 'grey', 'pink'];
 
-/** parseColour decodes a URL-safe Base64 colour: a name (white, transparent, ...) or #RRGGBB. */
-export function parseColour(raw: string): string {
-  const text = decodeUrlSafeBase64(raw).trim();
+/** checkColour holds a decoded colour to a name (white, transparent, ...) or #RRGGBB. */
+export function checkColour(text: string): string {
   if (/^#[0-9a-f]{6}$/i.test(text) || COLOUR_NAMES.includes(text.toLowerCase())) return text;
   throw new ParamError(`expected a Base64-encoded colour name (${COLOUR_NAMES.join(', ')}) or #RRGGBB, got ${show(text)}`);
+}
+
+/** parseColour decodes a URL-safe Base64 colour: a name (white, transparent, ...) or #RRGGBB. */
+export function parseColour(raw: string): string {
+  return checkColour(decodeUrlSafeBase64(raw).trim());
 }
 
 /**
@@ -139,10 +135,18 @@ export function unescapeGeometry(raw: string): string {
   return raw.slice(1).replace(/p/g, '%').replace(/r/g, '^').replace(/a/g, '+');
 }
 
+/** checkByteSize holds a byte size (size-limit) to at least 1. */
+export function checkByteSize(n: number, raw = String(n)): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new ParamError(`expected a size such as 15k or 1m, got ${show(raw)}`);
+  return n;
+}
+
 /** parseByteSize parses "<N>[k|m]" (k = 1024) for size-limit. */
 export function parseByteSize(raw: string): number {
   const m = /^(\d{1,10})([km]?)$/i.exec(raw);
-  if (!m || Number(m[1]) < 1) throw new ParamError(`expected a size such as 15k or 1m, got ${show(raw)}`);
+  if (!m) return checkByteSize(NaN, raw);
   const unit = m[2].toLowerCase();
+  // "0k" is refused by its digits, as before: the unit never turns 0 into a size.
+  checkByteSize(Number(m[1]), raw);
   return Number(m[1]) * (unit === 'k' ? 1024 : unit === 'm' ? 1024 * 1024 : 1);
 }

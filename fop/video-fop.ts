@@ -3,11 +3,11 @@
  * used by the gateway, the video service (the `fop` fields of its requests) and the CLI.
  */
 import type { Avthumb, Hls, Vframe } from '../generated/mediamesh/video/v1/operations';
-import { parseAvthumb } from './video-avthumb';
-import { parseHls } from './video-hls';
+import { formatAvthumb, parseAvthumb } from './video-avthumb';
+import { formatHls, parseHls } from './video-hls';
 import type { VideoValidationResult } from './video-params';
 import { invalid, valid } from './validation';
-import { parseVframe } from './video-vframe';
+import { formatVframe, parseVframe } from './video-vframe';
 
 /** VideoOperation is a parsed video URL operation. */
 export type VideoOperation =
@@ -42,5 +42,19 @@ export function parseVideoFop(text: string): VideoValidationResult<VideoOperatio
       return wrap(parseHls(text), (value) => ({ $case: 'hls', value }));
     default:
       return invalid([`unknown video operation "${name}" (known: ${VIDEO_OPERATION_NAMES.join(', ')})`]);
+  }
+}
+
+/** formatVideoOperation writes a video operation in its URL form (parseVideoFop's inverse). */
+export function formatVideoOperation(op: VideoOperation): string {
+  switch (op.$case) {
+    case 'avinfo':
+      return 'avinfo';
+    case 'vframe':
+      return formatVframe(op.value);
+    case 'avthumb':
+      return formatAvthumb(op.value);
+    case 'hls':
+      return formatHls(op.value);
   }
 }

@@ -7,7 +7,7 @@
 import { Gravity, type ObjectRef } from '../generated/mediamesh/common/v1/common';
 import type { TextMark, Watermark, WatermarkLayer } from '../generated/mediamesh/image/v1/operations';
 import { decodeUrlSafeBase64, encodeUrlSafeBase64 } from './base64';
-import { gravityName, parseGravity, parseIntInRange, parseNumberInRange } from './params';
+import { checkGravity, checkIntInRange, checkNumberInRange, gravityName, parseGravity, parseIntInRange, parseNumberInRange } from './params';
 import { splitSegments } from './segments';
 import { collect, invalid, ParamError, valid, type ValidationResult } from './validation';
 
@@ -21,10 +21,15 @@ export function parseMarkObject(raw: string): ObjectRef {
   }
   const path = url.startsWith('kodo://') ? url.slice('kodo://'.length) : url.startsWith('/') ? url.slice(1) : null;
   const slash = path === null ? -1 : path.indexOf('/');
-  const bucket = path?.slice(0, slash) ?? '';
-  const key = path?.slice(slash + 1) ?? '';
-  if (slash < 0 || !BUCKET.test(bucket) || key === '' || key.split('/').some((s) => s === '..' || s === '.' || s === '') || key.includes('\0')) {
-    throw new ParamError(`expected kodo://<bucket>/<key> or /<bucket>/<key> with a valid bucket and key, got ${JSON.stringify(url)}`);
+  if (slash < 0) return checkMarkRef({ bucket: '', key: '' }, url);
+  return checkMarkRef({ bucket: path!.slice(0, slash), key: path!.slice(slash + 1) }, url);
+}
+
+/** checkMarkRef holds a mark's storage object to a valid bucket name and a key without "."/".."/empty segments. */
+export function checkMarkRef(ref: ObjectRef, shown = `kodo://${ref.bucket}/${ref.key}`): ObjectRef {
+  const { bucket, key } = ref;
+  if (!BUCKET.test(bucket) || key === '' || key.split('/').some((s) => s === '..' || s === '.' || s === '') || key.includes('\0')) {
+    throw new ParamError(`expected kodo://<bucket>/<key> or /<bucket>/<key> with a valid bucket and key, got ${JSON.stringify(shown)}`);
   }
   return { bucket, key };
 }
@@ -91,6 +96,28 @@ export function parseWatermark(fop: string): ValidationResult<Watermark> {
 function nonEmpty(text: string): string {
   if (text === '') throw new ParamError('empty text');
   return text;
+}
+
+/** validateWatermark holds a typed Watermark to the rules of its URL form, with the same messages. */
+export function validateWatermark(w: Watermark): ValidationResult<Watermark> {
+  const errors: string[] = [];
+  if (!w.layers.length) errors.push('watermark: image: missing (required)');
+  for (const l of w.layers) {
+    const check = (name: string, fn: () => unknown) => collect(errors, `watermark: ${name}`, fn);
+    if (l.content?.$case === 'image') check('image', () => checkMarkRef(l.content!.value as ObjectRef));
+    else if (l.content?.$case === 'text') {
+      const t = l.content.value;
+      check('text', () => nonEmpty(t.text));
+      check('fontsize', () => checkIntInRange(t.fontSize, 0, 20_000));
+    } else errors.push('watermark: a layer has neither image nor text');
+    if (l.dissolve) check('dissolve', () => checkIntInRange(l.dissolve, 1, 100));
+    check('gravity', () => checkGravity(l.gravity, true));
+    if (l.dx !== undefined) check('dx', () => checkIntInRange(l.dx!, -9999, 9999));
+    if (l.dy !== undefined) check('dy', () => checkIntInRange(l.dy!, -9999, 9999));
+    if (l.ws) check('ws', () => checkNumberInRange(l.ws, 0, 1, { exclusiveMin: true }));
+    check('wst', () => checkIntInRange(l.wst, 0, 3));
+  }
+  return errors.length ? invalid(errors) : valid(w);
 }
 
 function writeLayer(l: WatermarkLayer): string[] {

@@ -8,7 +8,7 @@ import { sharp } from './sharp';
 import type { Source } from '../../generated/mediamesh/common/v1/common';
 import type { ImageServiceServer, ProcessRequest, ProcessResponse } from '../../generated/mediamesh/image/v1/image';
 import type { ImageOperation } from '../../generated/mediamesh/image/v1/operations';
-import { formatImagePipeline, parseImagePipeline } from '../../fop';
+import { parseImagePipeline, validateImagePipeline } from '../../fop';
 import { MeshError, Status, type Logger } from '../runtime';
 import type { ImageConfig } from './config';
 import { averageColour } from './describe/average';
@@ -27,18 +27,11 @@ export interface ImageServiceDeps {
   readonly log: Logger;
 }
 
-/** operationsOf parses the fop string (preferred) or takes the typed operations. */
+/** operationsOf parses the fop string once (a caller that sends only the URL form) or checks the typed operations. */
 function operationsOf(req: ProcessRequest): ImageOperation[] {
-  if (req.fop) {
-    const parsed = parseImagePipeline(req.fop);
-    if (!parsed.ok) throw badOperation(parsed.errors);
-    return parsed.value;
-  }
-  if (!req.operations.length) throw badOperation(['no operations: give fop or operations']);
-  // Typed operations skip the URL parser, so check them through it: format, then parse again.
-  const parsed = parseImagePipeline(formatImagePipeline(req.operations));
+  const parsed = req.fop ? parseImagePipeline(req.fop) : validateImagePipeline(req.operations);
   if (!parsed.ok) throw badOperation(parsed.errors);
-  return req.operations;
+  return parsed.value;
 }
 
 /** createImageService builds the handlers; each call gets its own deadline and cancellation. */

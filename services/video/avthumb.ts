@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import type { Avthumb } from '../../generated/mediamesh/video/v1/operations';
-import { AVTHUMB_CONTAINERS } from '../../fop/video-avthumb';
+import { AVTHUMB_CONTAINERS } from '../../fop';
 import type { VideoConfig } from './config';
 import { badOperation, noVideoStream } from './errors';
 import { MeshError, Status } from '../runtime';

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Hls, HlsRendition } from '../../generated/mediamesh/video/v1/operations';
-import { DEFAULT_LADDER_HEIGHTS, defaultAudioBitrate, defaultRendition, defaultVideoBitrate } from '../../fop/video-hls';
+import { DEFAULT_LADDER_HEIGHTS, defaultAudioBitrate, defaultRendition, defaultVideoBitrate } from '../../fop';
 import type { VideoConfig } from './config';
 import { noVideoStream } from './errors';
 import type { MediaInfo } from './input-guard';

@@ -4,8 +4,7 @@
  */
 import { createReadStream } from 'node:fs';
 import type { VideoServiceServer } from '../../generated/mediamesh/video/v1/video';
-import { parseAvthumb, validateAvthumb } from '../../fop/video-avthumb';
-import { parseVframe, validateVframe } from '../../fop/video-vframe';
+import { parseAvthumb, parseVframe, validateAvthumb, validateVframe } from '../../fop';
 import type { Logger } from '../runtime';
 import { planAvthumb, outputFile } from './avthumb';
 import { streaming, unary, write } from './call-context';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../runtime';
 import { FrameFormat } from '../../generated/mediamesh/video/v1/operations';
-import { defaultRendition } from '../../fop/video-hls';
-import { emptyAvthumb } from '../../fop/video-avthumb';
+import { defaultRendition, emptyAvthumb } from '../../fop';
 import { planAvthumb } from './avthumb';
 import { videoSpecs } from './config';
 import { masterPlaylist, planLadder } from './hls';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Vframe } from '../../generated/mediamesh/video/v1/operations';
 import type { SnapshotResponse } from '../../generated/mediamesh/video/v1/video';
-import { frameFormatName } from '../../fop/video-vframe';
+import { frameFormatName } from '../../fop';
 import type { VideoConfig } from './config';
 import { noVideoStream, offsetPastEnd } from './errors';
 import { runFfmpeg } from './ffmpeg-run';

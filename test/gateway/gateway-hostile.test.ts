@@ -6,8 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseFop } from '../../fop';
-import { parseVideoFop } from '../../fop/video-fop';
+import { parseFop, parseVideoFop } from '../../fop';
 import { admin, createBucket, filesUnder, request, startStack, type Stack } from './stack';
 
 const HOSTILE_PATHS = [

@@ -5,8 +5,8 @@
  * (code 0 done, 1 waiting, 2 processing, 3 failed).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseVideoFop } from '../../../fop/video-fop';
-import { JobState, type Job } from '../../../generated/mediamesh/video/v1/video';
+import { formatVideoOperation, parseVideoFop } from '../../../fop';
+import { JobState, type Job, type JobSpec } from '../../../generated/mediamesh/video/v1/video';
 import { validateObjectName, validateBucketName, validateKey } from '../../storage/names';
 import type { GatewayContext } from '../context';
 import { badRequest } from '../errors';
@@ -39,10 +39,13 @@ export function submitJobRoute(ctx: GatewayContext) {
       const v = validateKey(outKey, 'output.key');
       if (!v.ok) errors.push(...v.errors);
     }
+    // Parsed once here; the video service gets the typed work.
+    let work: JobSpec['work'];
     if (fop) {
       const v = parseVideoFop(fop);
       if (!v.ok) errors.push(...v.errors.map((e) => `fop: ${e}`));
       else if (v.value.$case !== 'avthumb' && v.value.$case !== 'hls') errors.push(`fop: jobs run avthumb or hls, not ${v.value.$case}`);
+      else work = v.value;
     }
     if (notifyUrl && !/^https?:\/\/[^\s]+$/.test(notifyUrl)) errors.push('notifyUrl: expected an http(s) URL');
     if (errors.length) throw badRequest(errors.join('; '));
@@ -50,7 +53,7 @@ export function submitJobRoute(ctx: GatewayContext) {
     const res = await unary(
       video,
       video.submitJob,
-      { spec: { source: { bucket, key }, fop, output: { bucket: outBucket || bucket, key: outKey }, notifyUrl } },
+      { spec: { source: { bucket, key }, work, fop: '', output: { bucket: outBucket || bucket, key: outKey }, notifyUrl } },
       ctx.config.upstreamTimeoutMs,
     );
     return reply.header('cache-control', 'no-store').send({ id: res.id });
@@ -89,7 +92,8 @@ export function toQiniuStatus(job: Job) {
     attempts: job.attempts,
     items: [
       {
-        cmd: job.spec?.fop ?? '',
+        // A typed submission (the gateway's own) is shown in its URL form.
+        cmd: job.spec?.fop || (job.spec?.work ? formatVideoOperation(job.spec.work) : ''),
         code: s.code,
         desc: s.desc,
         error: job.error,

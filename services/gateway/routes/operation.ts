@@ -1,7 +1,7 @@
 /**
  * serveOperation: GET /{bucket}/{key}?<operation> routed by the operation's family
- * (fop/ is the one parser): image pipelines go to ImageService.Process, which fetches
- * the source from storage itself; avinfo/vframe/avthumb go to the video service. Order:
+ * (fop/ is the one parser, and the URL is parsed once: typed operations go upstream):
+ * image pipelines go to ImageService.Process, which fetches the source from storage itself; avinfo/vframe/avthumb go to the video service. Order:
  * signature when the bucket is known private (401, from the cached bucket list) → the
  * operation (400, before any call that does work) → the work. Results carry an ETag derived from the source's etag and the
  * operation, so a repeat request with If-None-Match gets 304 without any processing.
@@ -16,8 +16,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as grpc from '@grpc/grpc-js';
-import { parseFop } from '../../../fop';
-import { parseVideoFop } from '../../../fop/video-fop';
+import { negotiatesFormat, parseFop } from '../../../fop';
 import type { SourceObject } from '../../../generated/mediamesh/image/v1/image';
 import { BucketVisibility, type StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
 import type { Source } from '../../../generated/mediamesh/common/v1/common';
@@ -45,22 +44,16 @@ const sourceObjectOf = (stat: StatObjectResponse): SourceObject => ({
 /** serveOperation answers one operation request. */
 export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, reply: FastifyReply, t: OperationTarget) {
   const signed = await checkSignatureEarly(ctx, req, t.bucket);
+  // The one parse of the URL's operations: what goes upstream is typed.
   const parsed = parseFop(t.command);
-  const name = parsed.fop.split('|')[0].split('/')[0];
-  if (parsed.family === 'unknown') throw badRequest(`unknown command ${JSON.stringify(name.slice(0, 64))}: expected an image or video operation such as imageView2/1/w/200`);
+  if (parsed.family === 'unknown') throw badRequest(`unknown command ${JSON.stringify(parsed.command.slice(0, 64))}: expected an image or video operation such as imageView2/1/w/200`);
+  if (!parsed.result.ok) throw badRequest(parsed.result.errors.join('; '));
 
   let negotiation = '';
-  if (parsed.family === 'image') {
-    if (!parsed.result.ok) throw badRequest(parsed.result.errors.join('; '));
-    // format/auto picks the output by Accept: the tag and caches must vary with it.
-    if (/(^|\/)format\/auto(\/|$|\|)/.test(parsed.fop)) {
-      negotiation = String(req.headers.accept ?? '');
-      reply.header('vary', 'Accept');
-    }
-  } else {
-    if (parsed.fop.includes('|')) throw badRequest(`${name}: video operations cannot be part of a pipeline`);
-    const v = parseVideoFop(parsed.fop);
-    if (!v.ok) throw badRequest(v.errors.join('; '));
+  // format/auto picks the output by Accept: the tag and caches must vary with it.
+  if (parsed.family === 'image' && negotiatesFormat(parsed.result.value)) {
+    negotiation = String(req.headers.accept ?? '');
+    reply.header('vary', 'Accept');
   }
 
   const source: Source = { kind: { $case: 'object', value: { bucket: t.bucket, key: t.key } } };
@@ -79,7 +72,8 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
 
   if (parsed.family === 'image') {
     const image = ctx.upstreams.image;
-    const res = await retryUnavailable(() => unary(image, image.process, { source, operations: [], fop: parsed.fop, accept: String(req.headers.accept ?? '') }, timeout));
+    const operations = parsed.result.value;
+    const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept: String(req.headers.accept ?? '') }, timeout));
     if (!stat) {
       // The image service's answer is authoritative for visibility; an older one without it costs a StatObject.
       const object = res.sourceObject ?? sourceObjectOf(await statFor(ctx, req, t.bucket, t.key));
@@ -90,19 +84,20 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
   }
 
   const video = ctx.upstreams.video;
-  switch (name) {
+  const op = parsed.result.value;
+  switch (op.$case) {
     case 'avinfo': {
       const res = await retryUnavailable(() => unary(video, video.probe, { source }, timeout));
       return reply.header('content-type', 'application/json; charset=utf-8').send(res.json);
     }
     case 'vframe': {
-      const res = await retryUnavailable(() => unary(video, video.snapshot, { source, fop: parsed.fop }, timeout));
+      const res = await retryUnavailable(() => unary(video, video.snapshot, { source, vframe: op.value, fop: '' }, timeout));
       return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
     }
-    default: {
-      // avthumb: streamed as ffmpeg produces it; the length is unknown up front.
+    case 'avthumb': {
+      // Streamed as ffmpeg produces it; the length is unknown up front.
       const { head, body } = await retryUnavailable(() =>
-        readHeadThenChunks<TranscodeHead>(video.transcode({ source, fop: parsed.fop }, { deadline: Date.now() + timeout }) as grpc.ClientReadableStream<never>),
+        readHeadThenChunks<TranscodeHead>(video.transcode({ source, avthumb: op.value, fop: '' }, { deadline: Date.now() + timeout }) as grpc.ClientReadableStream<never>),
       );
       reply.header('content-type', head.contentType);
       if (req.method === 'HEAD') {
@@ -111,5 +106,8 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
       }
       return reply.send(body);
     }
+    default:
+      // hls is job work (POST /v1/jobs), never a GET: classifyFop does not route it here.
+      throw badRequest(`${parsed.command}: not an operation of GET /{bucket}/{key}`);
   }
 }

@@ -5,7 +5,8 @@
  * only when the output format keeps animation.
  */
 import { sharp } from '../sharp';
-import { keepsAnimation, requestedFormat, resolveFormat } from '../formats';
+import { requestedFormat } from '../../../fop';
+import { keepsAnimation, resolveFormat } from '../formats';
 import { Canvas } from './canvas';
 import type { JobContext, Step } from './context';
 

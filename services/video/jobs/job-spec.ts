@@ -4,9 +4,7 @@
  * the job (the first and any takeover) does exactly the same work to the same keys.
  */
 import type { JobSpec } from '../../../generated/mediamesh/video/v1/video';
-import { validateAvthumb } from '../../../fop/video-avthumb';
-import { parseVideoFop } from '../../../fop/video-fop';
-import { validateHls } from '../../../fop/video-hls';
+import { parseVideoFop, validateAvthumb, validateHls } from '../../../fop';
 import type { ResolvedWork } from './job-work';
 
 /** ResolvedSpec is a job spec ready to run. */
