@@ -9,6 +9,7 @@ import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/stora
 import { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
 import { createMeshClient, type MeshClientOptions } from '../../mesh/client';
 import { MeshError } from '../runtime';
+import { createStorageReader, type StorageReader } from '../storage/read-client';
 import { notReady } from './errors';
 
 /** Upstreams holds one client per mesh service the gateway calls. */
@@ -16,6 +17,8 @@ export interface Upstreams {
   readonly storage: StorageServiceClient;
   readonly image: ImageServiceClient;
   readonly video: VideoServiceClient;
+  /** objects reads storage objects (the storage read client the image and video services use too). */
+  readonly objects: StorageReader;
   /** health returns a grpc.health.v1 client for a service (readiness). */
   health(service: 'storage' | 'image' | 'video'): grpc.Client & HealthClient;
   close(): void;
@@ -58,7 +61,8 @@ export function createUpstreams(opts: MeshClientOptions = {}): Upstreams {
     }
     return c;
   };
-  return {
+  const upstreams: Upstreams = {
+    objects: createStorageReader(() => upstreams.storage),
     get storage() {
       return lazy('storage', () => createMeshClient(StorageServiceClient, 'storage', opts));
     },
@@ -74,6 +78,7 @@ export function createUpstreams(opts: MeshClientOptions = {}): Upstreams {
       made.clear();
     },
   };
+  return upstreams;
 }
 
 /**

@@ -10,7 +10,10 @@ import type { ServiceDefinition } from '../runtime';
 import { imageSpecs } from './config';
 import { createImageService } from './image-service';
 import { createJobQueue } from './job-queue';
-import { createStorageReader } from './source';
+import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
+import { createMeshClient } from '../../mesh/client';
+import { createStorageReader } from '../storage/read-client';
+import { createObjectReader } from './source';
 
 export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
   name: 'image',
@@ -26,9 +29,11 @@ export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
       libvips: sharp.versions.vips,
       allocator: allocatorInUse(),
     });
-    const readObject = createStorageReader();
+    // Storage is dialled at the first object source, so an image service without storage still starts.
+    let storage: StorageServiceClient | undefined;
+    const readObject = createObjectReader(createStorageReader(() => (storage ??= createMeshClient(StorageServiceClient, 'storage'))));
     const queue = createJobQueue(config.concurrency, config.maxQueue);
     server.addService(ImageServiceService, createImageService({ config, queue, readObject, log }));
-    return () => readObject.close();
+    return () => storage?.close();
   },
 };

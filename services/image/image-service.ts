@@ -3,13 +3,12 @@
  * storage, bounded), wait for a slot in the job queue, run under the time budget, and map
  * every failure to a MeshError status with a message naming the problem.
  */
-import type * as grpc from '@grpc/grpc-js';
 import { sharp } from './sharp';
 import type { Source } from '../../generated/mediamesh/common/v1/common';
 import type { ImageServiceServer, ProcessRequest, ProcessResponse } from '../../generated/mediamesh/image/v1/image';
 import type { ImageOperation } from '../../generated/mediamesh/image/v1/operations';
 import { parseImagePipeline, validateImagePipeline } from '../../fop';
-import { MeshError, Status, type Logger } from '../runtime';
+import { unary as unaryHandler, type Logger } from '../runtime';
 import type { ImageConfig } from './config';
 import { averageColour } from './describe/average';
 import { readExif } from './describe/exif';
@@ -38,12 +37,12 @@ function operationsOf(req: ProcessRequest): ImageOperation[] {
 export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
   const { config, queue, log } = deps;
 
-  /** withBudget runs fn with a signal aborted by the timeout or a cancelled call, on a queue slot. */
-  const withBudget = async <T>(call: grpc.ServerUnaryCall<unknown, unknown>, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+  /** withBudget runs fn on a queue slot with a signal aborted by the time budget or by the caller going away. */
+  const withBudget = async <T>(callSignal: AbortSignal, fn: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(processingTimeout(config.timeoutMs)), config.timeoutMs);
-    const onCancel = () => controller.abort(new MeshError(Status.CANCELLED, 'call cancelled by the client'));
-    call.on('cancelled', onCancel);
+    const onCancel = () => controller.abort(callSignal.reason);
+    callSignal.addEventListener('abort', onCancel, { once: true });
     const aborted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
     aborted.catch(() => undefined);
     try {
@@ -51,28 +50,16 @@ export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
       return await Promise.race([queue.run(() => fn(controller.signal), controller.signal), aborted]);
     } finally {
       clearTimeout(timer);
-      call.removeListener('cancelled', onCancel);
+      callSignal.removeEventListener('abort', onCancel);
     }
   };
 
   const loadWithObject = (source: Source | undefined, signal: AbortSignal) => loadSource(source, config.maxInputBytes, deps.readObject, signal);
   const load = async (source: Source | undefined, signal: AbortSignal) => (await loadWithObject(source, signal)).data;
 
-  const unary =
-    <Req, Res>(name: string, handle: (req: Req, signal: AbortSignal) => Promise<Res>) =>
-    (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => {
-      const started = Date.now();
-      withBudget(call, (signal) => handle(call.request, signal)).then(
-        (res) => callback(null, res),
-        (err) => {
-          const e = MeshError.from(err);
-          // The call's server span is still active here: the line carries its trace_id/span_id.
-          if (e.shouldReport) log.error(`${name} failed`, { err: err instanceof Error ? err.stack : String(err) });
-          else log.debug(`${name} refused`, { code: e.code, msg: e.publicMessage, ms: Date.now() - started });
-          callback(e.toServiceError() as grpc.ServiceError);
-        },
-      );
-    };
+  /** unary: the service host's adapter, each call on its budget. */
+  const unary = <Req, Res>(method: string, handle: (req: Req, signal: AbortSignal) => Promise<Res>) =>
+    unaryHandler<Req, Res>(log, method, (req, callSignal) => withBudget(callSignal, (signal) => handle(req, signal)));
 
   return {
     process: unary<ProcessRequest, ProcessResponse>('Process', async (req, signal) => {

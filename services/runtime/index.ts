@@ -13,3 +13,4 @@ export { INSTANCE_HEADER } from './server-call-interceptor';
 export type { ObservedCall, ServerCallObserver } from './server-call-interceptor';
 export { loadProtos, runMain, runService } from './server';
 export type { RunningService, RuntimeConfig, ServiceContext, ServiceDefinition } from './server';
+export { callSignal, clientStreaming, streaming, toStatus, unary, write } from './handlers';

@@ -3,17 +3,9 @@
  * Handlers translate messages and stream bytes with backpressure; every rule lives in
  * the backend, every failure leaves as a MeshError status.
  */
-import { once } from 'node:events';
 import type * as grpc from '@grpc/grpc-js';
-import {
-  BucketVisibility,
-  type Bucket,
-  type GetObjectResponse,
-  type ObjectInfo,
-  type PutObjectRequest,
-  type StorageServiceServer,
-} from '../../generated/mediamesh/storage/v1/storage';
-import { MeshError, Status, type Logger } from '../runtime';
+import { BucketVisibility, type Bucket, type ObjectInfo, type PutObjectRequest, type StorageServiceServer } from '../../generated/mediamesh/storage/v1/storage';
+import { clientStreaming, MeshError, Status, streaming, unary as unaryHandler, write, type Logger } from '../runtime';
 import type { BucketSpec, ObjectMeta, StorageBackend, Visibility } from './backend';
 import { CONTENT_TYPE_RE } from './content-type';
 import { invalidRequest } from './errors';
@@ -37,46 +29,25 @@ function fromWireVisibility(v: BucketVisibility): Visibility {
 
 /** createStorageHandlers binds the service methods to a backend. */
 export function createStorageHandlers(backend: StorageBackend, log: Logger): StorageServiceServer {
-  /** unary wraps a promise-returning handler into grpc-js's callback shape. */
-  const unary =
-    <Req, Res>(name: string, fn: (req: Req) => Promise<Res>): grpc.handleUnaryCall<Req, Res> =>
-    (call, callback) => {
-      fn(call.request).then(
-        (res) => callback(null, res),
-        (err) => callback(report(log, name, err).toServiceError()),
-      );
-    };
+  const unary = <Req, Res>(method: string, fn: (req: Req) => Promise<Res>) => unaryHandler<Req, Res>(log, method, (req) => fn(req));
 
   return {
-    putObject(call, callback) {
-      uploadFrom(call)
-        .then(({ header, chunks }) => backend.putObject(header.bucket, header.key, header.contentType, chunks))
-        .then(
-          (meta) => callback(null, { info: toObjectInfo(meta) }),
-          (err) => callback(report(log, 'PutObject', err).toServiceError()),
-        );
-    },
+    putObject: clientStreaming(log, 'PutObject', async (call) => {
+      const { header, chunks } = await uploadFrom(call);
+      return { info: toObjectInfo(await backend.putObject(header.bucket, header.key, header.contentType, chunks)) };
+    }),
 
-    getObject(call) {
-      let aborted = false;
-      call.on('cancelled', () => (aborted = true));
-      const { bucket, key, range } = call.request;
-      (async () => {
-        const reader = await backend.openObject(bucket, key, range && { offset: range.offset, length: range.length });
-        call.on('cancelled', () => reader.body.destroy());
-        const { visibility } = toWireBucket(reader.bucket);
-        const head: GetObjectResponse = { part: { $case: 'head', value: { info: toObjectInfo(reader.meta), range: reader.range, visibility } } };
-        if (aborted) return reader.body.destroy();
-        if (!call.write(head)) await once(call, 'drain');
-        for await (const chunk of reader.body) {
-          if (aborted) break;
-          if (!call.write({ part: { $case: 'chunk', value: chunk as Buffer } })) await once(call, 'drain');
-        }
-        call.end();
-      })().catch((err) => {
-        if (!aborted) call.emit('error', report(log, 'GetObject', err).toServiceError());
-      });
-    },
+    getObject: streaming(log, 'GetObject', async ({ bucket, key, range }, call, signal) => {
+      const reader = await backend.openObject(bucket, key, range && { offset: range.offset, length: range.length });
+      if (signal.aborted) return void reader.body.destroy();
+      signal.addEventListener('abort', () => reader.body.destroy(), { once: true });
+      const { visibility } = toWireBucket(reader.bucket);
+      await write(call, { part: { $case: 'head', value: { info: toObjectInfo(reader.meta), range: reader.range, visibility } } });
+      for await (const chunk of reader.body) {
+        if (signal.aborted) break;
+        await write(call, { part: { $case: 'chunk', value: chunk as Buffer } });
+      }
+    }),
 
     statObject: unary('StatObject', async (req) => {
       const info = await backend.statObject(req.bucket, req.key);
@@ -156,10 +127,4 @@ function cancellationWindow(call: grpc.ServerReadableStream<PutObjectRequest, un
     }, CANCEL_GRACE_MS);
     call.once('cancelled', onCancel);
   });
-}
-
-function report(log: Logger, method: string, err: unknown): MeshError {
-  const e = MeshError.from(err);
-  if (e.shouldReport) log.error(`${method} failed`, { err: err instanceof Error ? err.stack : String(err) });
-  return e;
 }

@@ -7,7 +7,7 @@ import type { VideoServiceServer } from '../../generated/mediamesh/video/v1/vide
 import { parseAvthumb, parseVframe, validateAvthumb, validateVframe } from '../../fop';
 import type { Logger } from '../runtime';
 import { planAvthumb, outputFile } from './avthumb';
-import { streaming, unary, write } from './call-context';
+import { streaming, unary, write } from '../runtime';
 import { badOperation, tooLongForSync } from './errors';
 import { runFfmpeg } from './ffmpeg-run';
 import { toAvinfo } from './avinfo';

@@ -1,15 +1,19 @@
 /**
  * Storage I/O of the video service through the mesh (createMeshClient(..., 'storage')):
- * download an object into a file with a byte limit, upload a file as an object. Uploads
+ * download an object into a file with a byte limit (the storage read client), upload a file as an object. Uploads
  * overwrite by key, which is what makes job outputs idempotent across retries/takeovers.
  */
 import { createReadStream, createWriteStream } from 'node:fs';
-import { once } from 'node:events';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { ObjectRef } from '../../generated/mediamesh/common/v1/common';
-import { StorageServiceClient, type GetObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
+import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
-import { retryUnavailable } from '../../mesh/client/retry-unavailable';
+import { createStorageReader } from '../storage/read-client';
 import { limitExceeded, storageFailed } from './errors';
+
+/** SNIFF_BYTES: how much of the start of a download comes back for content sniffing. */
+const SNIFF_BYTES = 4096;
 
 /** StorageIo is what the video service needs of storage. */
 export interface StorageIo {
@@ -26,41 +30,34 @@ export interface StorageIo {
 export function createStorageIo(): StorageIo {
   let client: StorageServiceClient | undefined;
   const get = () => (client ??= createMeshClient(StorageServiceClient, 'storage'));
-  /** downloadOnce is one attempt: a stream cut by a dying storage instance rejects with UNAVAILABLE. */
-  const downloadOnce = async (ref: ObjectRef, file: string, maxBytes: number, signal: AbortSignal): Promise<Buffer> => {
-    const call = get().getObject({ bucket: ref.bucket, key: ref.key });
-    const abort = () => call.cancel();
-    signal.addEventListener('abort', abort, { once: true });
-    const out = createWriteStream(file);
-    let head = Buffer.alloc(0);
-    let total = 0;
-    try {
-      for await (const msg of call as AsyncIterable<GetObjectResponse>) {
-        if (msg.part?.$case === 'head') {
-          const size = msg.part.value.info?.size ?? 0;
-          if (size > maxBytes) throw limitExceeded('size', `${size} bytes`, `${maxBytes} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
-        } else if (msg.part?.$case === 'chunk') {
-          total += msg.part.value.length;
-          if (total > maxBytes) throw limitExceeded('size', `over ${maxBytes} bytes`, `${maxBytes} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
-          if (head.length < 4096) head = Buffer.concat([head, msg.part.value.subarray(0, 4096 - head.length)]);
-          if (!out.write(msg.part.value)) await once(out, 'drain');
-        }
-      }
-      out.end();
-      await once(out, 'close');
-      return head;
-    } catch (err) {
-      call.cancel();
-      out.destroy();
-      if (err instanceof Error && err.name === 'MeshError') throw err;
-      throw storageFailed(`reading ${ref.bucket}/${ref.key} from storage`, err);
-    } finally {
-      signal.removeEventListener('abort', abort);
-    }
+  const reader = createStorageReader(get);
+  // The limit's own errors pass as they are; every other failure says it was storage's.
+  const limitErrors = new WeakSet<Error>();
+  const tooLarge = (size: number, max: number) => {
+    const err = limitExceeded('size', `${size} bytes`, `${max} bytes`, 'MEDIAMESH_VIDEO_MAX_INPUT_BYTES');
+    limitErrors.add(err);
+    return err;
   };
   return {
-    // A storage instance dying mid-stream: start over on another one (reads are idempotent).
-    download: (ref, file, maxBytes, signal) => retryUnavailable(() => downloadOnce(ref, file, maxBytes, signal), signal),
+    async download(ref, file, maxBytes, signal) {
+      let head = Buffer.alloc(0);
+      try {
+        const { body } = await reader.open(ref, { maxBytes, signal, tooLarge });
+        // The first bytes come back for sniffing (playlists are refused before ffprobe sees them).
+        const sniff = new Transform({
+          transform(chunk: Buffer, _enc, cb) {
+            if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
+            cb(null, chunk);
+          },
+        });
+        await pipeline(body, sniff, createWriteStream(file), { signal });
+        return head;
+      } catch (err) {
+        if (signal.aborted) throw signal.reason;
+        if (limitErrors.has(err as Error)) throw err;
+        throw storageFailed(`reading ${ref.bucket}/${ref.key} from storage`, err);
+      }
+    },
     stat(ref, signal) {
       return new Promise((resolve, reject) => {
         const call = get().statObject({ bucket: ref.bucket, key: ref.key }, (err, res) =>

@@ -12,7 +12,6 @@ import { ifNoneMatchHits, notModifiedSince, quoteEtag } from '../http-util';
 import { cacheControlFor, statFor } from '../object-access';
 import { contentRange, parseRange } from '../range';
 import { parseObjectTarget } from '../request-target';
-import { readObject } from '../storage-stream';
 import { serveOperation } from './operation';
 
 /** readObjectRoute serves GET and HEAD. */
@@ -46,7 +45,7 @@ export function readObjectRoute(ctx: GatewayContext) {
     if (range.kind === 'range') reply.code(206).header('content-range', contentRange(offset, length, info.size));
     reply.header('content-length', String(length));
     if (req.method === 'HEAD' || length === 0) return reply.send();
-    const { body } = await readObject(ctx.upstreams.storage, { bucket: target.bucket, key: target.key, range: { offset, length } });
+    const { body } = await ctx.upstreams.objects.open({ bucket: target.bucket, key: target.key }, { range: { offset, length } });
     return reply.send(body);
   };
 }

@@ -25,7 +25,7 @@ import type { GatewayContext } from '../context';
 import { badRequest } from '../errors';
 import { derivedEtag, fullUrlOf, ifNoneMatchHits, quoteEtag } from '../http-util';
 import { cacheControlFor, checkSignatureEarly, statFor } from '../object-access';
-import { readHeadThenChunks } from '../storage-stream';
+import { readHeadThenChunks } from '../../../mesh/client/head-then-chunks';
 import { retryUnavailable } from '../../../mesh/client/retry-unavailable';
 import { unary } from '../upstreams';
 

@@ -7,7 +7,7 @@ import { JobState, type VideoServiceServer } from '../../../generated/mediamesh/
 import { isZkError, ZkError } from '../../../mesh/registry';
 import { captureTraceContext } from '../../../observability/trace-context';
 import type { Logger } from '../../runtime';
-import { streaming, unary, write } from '../call-context';
+import { streaming, unary, write } from '../../runtime';
 import { badJobSpec, jobNotFound, jobStoreUnavailable, jobsNeedZooKeeper } from '../errors';
 import { failed, foldJob, isTerminal, jobStatusJson, submitted } from './job-events';
 import type { JobStore } from './job-store';

@@ -2,7 +2,11 @@ import { PassThrough } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import type { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { readObject } from './storage-stream';
+import { createStorageReader } from './read-client';
+
+/** readObject opens one object (or range) through a reader over `client`. */
+const readObject = (client: StorageServiceClient, req: { bucket: string; key: string; range?: { offset: number; length: number } }) =>
+  createStorageReader(() => client).open({ bucket: req.bucket, key: req.key }, { range: req.range });
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
@@ -52,7 +56,7 @@ function resetBeforeHead(resets: number, code = grpc.status.UNAVAILABLE) {
   return { client: client as unknown as StorageServiceClient, calls: () => calls };
 }
 
-describe('readObject', () => {
+describe('createStorageReader: open', () => {
   it('opens again on UNAVAILABLE before the head (a storage instance killed mid-call), not on other codes', async () => {
     const once = resetBeforeHead(1);
     expect((await drain((await readObject(once.client, { bucket: 'b', key: 'k' })).body)).toString()).toBe(DATA.toString());
@@ -74,5 +78,65 @@ describe('readObject', () => {
     await expect(readObject(fakeStorage(3).client, { bucket: 'b', key: 'k' }).then((r) => drain(r.body))).rejects.toThrow(/Connection dropped/);
     await expect(readObject(fakeStorage(1, grpc.status.INTERNAL).client, { bucket: 'b', key: 'k' }).then((r) => drain(r.body))).rejects.toThrow(/Connection dropped/);
     await expect(readObject(fakeStorage(1, grpc.status.UNAVAILABLE, ['e1', 'e2']).client, { bucket: 'b', key: 'k' }).then((r) => drain(r.body))).rejects.toThrow(/Connection dropped/);
+  });
+});
+
+/** scripted answers every GetObject with the given messages. */
+const scripted = (messages: unknown[]) =>
+  ({
+    getObject() {
+      const call = Object.assign(new PassThrough({ objectMode: true }), { cancel: () => undefined });
+      setImmediate(() => {
+        for (const m of messages) call.write(m);
+        call.end();
+      });
+      return call;
+    },
+  }) as unknown as StorageServiceClient;
+
+const ref = { bucket: 'b', key: 'k' };
+const head = (size: number) => ({ part: { $case: 'head', value: { info: { etag: 'e1', size }, range: { offset: 0, length: size }, visibility: 2 } } });
+const chunk = (text: string) => ({ part: { $case: 'chunk', value: Buffer.from(text) } });
+
+describe('createStorageReader: readAll', () => {
+  it("returns the bytes with the object's head (etag, size, bucket visibility)", async () => {
+    const got = await createStorageReader(() => scripted([head(3), chunk('abc')])).readAll(ref, { maxBytes: 100 });
+    expect(got.data.toString()).toBe('abc');
+    expect(got.head).toMatchObject({ info: { etag: 'e1', size: 3 }, visibility: 2 });
+  });
+
+  it('refuses a download without the head: nothing would say whose bytes these are', async () => {
+    const noHead = createStorageReader(() => scripted([chunk('abc')]));
+    await expect(noHead.readAll(ref, { maxBytes: 100 })).rejects.toMatchObject({ code: grpc.status.INTERNAL, message: expect.stringMatching(/before the object head/) });
+    const empty = createStorageReader(() => scripted([]));
+    await expect(empty.readAll(ref, { maxBytes: 100 })).rejects.toMatchObject({ code: grpc.status.INTERNAL, message: expect.stringMatching(/without the object head/) });
+  });
+
+  it('refuses an object over the limit by its head, and a stream that passes the limit mid-way', async () => {
+    const tooLarge = (size: number, max: number) => new Error(`too large: ${size} > ${max}`);
+    await expect(createStorageReader(() => scripted([head(10), chunk('0123456789')])).readAll(ref, { maxBytes: 5, tooLarge })).rejects.toThrow('too large: 10 > 5');
+    // A head that understates the size: the byte count still stops the read.
+    await expect(createStorageReader(() => scripted([head(3), chunk('abc'), chunk('defghi')])).readAll(ref, { maxBytes: 5, tooLarge })).rejects.toThrow('too large: 9 > 5');
+  });
+
+  it('rejects with the reason of an aborted signal and cancels the call', async () => {
+    let cancelled = 0;
+    const hanging = {
+      getObject() {
+        const call = Object.assign(new PassThrough({ objectMode: true }), {
+          cancel: () => {
+            cancelled++;
+            call.destroy(Object.assign(new Error('Cancelled on client'), { code: grpc.status.CANCELLED }));
+          },
+        });
+        call.write(head(10));
+        return call;
+      },
+    } as unknown as StorageServiceClient;
+    const ac = new AbortController();
+    const read = createStorageReader(() => hanging).readAll(ref, { maxBytes: 100, signal: ac.signal });
+    setTimeout(() => ac.abort(new Error('deadline')), 20);
+    await expect(read).rejects.toThrow('deadline');
+    expect(cancelled).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,97 @@
+/**
+ * The service host's handler adapters: the one way a service turns an async function into
+ * a grpc-js handler. Each call gets an AbortSignal that fires when the caller goes away
+ * (grpc 'cancelled', which also happens when the drain times out on shutdown); whatever the
+ * function throws leaves as a gRPC status with a public message (MeshError.from), and only
+ * unexpected failures (shouldReport) are logged as errors, with the call's trace ids (its
+ * server span is still active when the status is made).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { MeshError, Status } from '../../core/errors';
+import type { Logger } from '../../core/log';
+
+/** The part of any server call the signal needs. */
+type CancellableCall = { once(event: 'cancelled', listener: () => void): unknown };
+
+/** callSignal aborts when the call is cancelled by the client or by the server's forced shutdown. */
+export function callSignal(call: CancellableCall): AbortSignal {
+  const ctl = new AbortController();
+  call.once('cancelled', () => ctl.abort(new MeshError(Status.CANCELLED, 'the caller cancelled the call')));
+  return ctl.signal;
+}
+
+/** toStatus logs unexpected errors and returns what grpc-js sends. */
+export function toStatus(log: Logger, method: string, err: unknown, started = Date.now()): Partial<grpc.ServiceError> {
+  const e = MeshError.from(err);
+  const ms = Date.now() - started;
+  if (e.shouldReport) log.error(`${method} failed`, { method, code: e.code, err: e.message, cause: describeCause(e.cause), stack: err instanceof Error ? err.stack : undefined, ms });
+  else log.debug(`${method} refused`, { method, code: e.code, err: e.publicMessage, ms });
+  return e.toServiceError();
+}
+
+/** unary adapts `fn(request, signal, call)` to a grpc-js unary handler. */
+export function unary<Req, Res>(log: Logger, method: string, fn: (req: Req, signal: AbortSignal, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const started = Date.now();
+    const signal = callSignal(call);
+    // Through a promise even for synchronous throws (validation), so every error becomes a status.
+    Promise.resolve()
+      .then(() => fn(call.request, signal, call))
+      .then(
+        (res) => callback(null, res),
+        (err) => callback(toStatus(log, method, err, started) as grpc.ServiceError),
+      );
+  };
+}
+
+/** clientStreaming adapts `fn(call, signal)` (which reads the request stream) to a grpc-js client-streaming handler. */
+export function clientStreaming<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (call: grpc.ServerReadableStream<Req, Res>, signal: AbortSignal) => Promise<Res>,
+): grpc.handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    const started = Date.now();
+    const signal = callSignal(call);
+    Promise.resolve()
+      .then(() => fn(call, signal))
+      .then(
+        (res) => callback(null, res),
+        (err) => callback(toStatus(log, method, err, started) as grpc.ServiceError),
+      );
+  };
+}
+
+/** streaming adapts an async function writing to a server stream; errors end the stream with a status. */
+export function streaming<Req, Res>(
+  log: Logger,
+  method: string,
+  fn: (req: Req, call: grpc.ServerWritableStream<Req, Res>, signal: AbortSignal) => Promise<void>,
+): grpc.handleServerStreamingCall<Req, Res> {
+  return (call) => {
+    const started = Date.now();
+    const signal = callSignal(call);
+    Promise.resolve()
+      .then(() => fn(call.request, call, signal))
+      .then(
+        () => call.end(),
+        (err) => {
+          // A caller that went away reads no status (and its cut stream is no failure to log).
+          if (signal.aborted) return;
+          // grpc-js turns an 'error' event on a server stream into the call's status.
+          call.emit('error', toStatus(log, method, err, started));
+        },
+      );
+  };
+}
+
+/** write sends one message and waits for the stream to drain when grpc-js asks for it. */
+export function write<Res>(call: grpc.ServerWritableStream<unknown, Res>, msg: Res): Promise<void> | void {
+  if (call.write(msg)) return;
+  return new Promise((resolve) => call.once('drain', resolve));
+}
+
+function describeCause(cause: unknown): string | undefined {
+  if (cause instanceof Error) return cause.message.slice(0, 500);
+  return cause === undefined ? undefined : String(cause).slice(0, 500);
+}
