@@ -1,12 +1,19 @@
 /**
- * createBucketDirectory: which buckets are private, from StorageService.ListBuckets,
- * cached for a few seconds. Used before any work on an operation (an unsigned request to
- * a private bucket costs no processing) and on the NOT_FOUND path, so that a missing object
- * in a private bucket answers 401 to an unsigned request, like an existing one: without
- * it, anyone could probe which keys exist in a private bucket. Never the last word: storage's
- * own answer (StatObject, or the source visibility the image service reports) is checked too.
+ * createBucketDirectory: the gateway's one source of bucket visibility (public or private),
+ * read from StorageService.ListBuckets. A bucket's visibility never changes once created
+ * (CreateBucket refuses a different one) and buckets are never deleted, so whatever the
+ * list once said stays true: a bucket seen is answered from memory for good, and only a
+ * bucket not seen yet (created since, or not existing) reads the list again (concurrent
+ * misses share one read). A bucket still absent then does not exist: it is not private,
+ * and storage answers the request with NOT_FOUND.
+ *
+ * Asked before any work on a request, so an unsigned request to a private bucket costs no
+ * processing, and a missing key in a private bucket answers 401 like an existing one
+ * (nobody can probe which keys exist there). A list that cannot be read fails the request
+ * (no private object is ever served on a guess).
  */
 import { BucketVisibility } from '../../generated/mediamesh/storage/v1/storage';
+import { retryUnavailable } from '../../mesh/client/retry-unavailable';
 import type { Upstreams } from './upstreams';
 import { unary } from './upstreams';
 
@@ -15,22 +22,21 @@ export interface BucketDirectory {
   isPrivate(bucket: string): Promise<boolean>;
 }
 
-/** createBucketDirectory caches the bucket list for ttlMs. */
-export function createBucketDirectory(upstreams: Upstreams, timeoutMs: number, ttlMs = 5000): BucketDirectory {
-  let cached: { at: number; privates: Set<string> } | undefined;
-  let loading: Promise<Set<string>> | undefined;
+/** createBucketDirectory reads the bucket list through upstreams.storage. */
+export function createBucketDirectory(upstreams: Upstreams, timeoutMs: number): BucketDirectory {
+  const known = new Map<string, boolean>();
+  let loading: Promise<void> | undefined;
   const load = async () => {
     const storage = upstreams.storage;
-    const res = await unary(storage, storage.listBuckets, {}, timeoutMs);
-    const privates = new Set(res.buckets.filter((b) => b.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE).map((b) => b.name));
-    cached = { at: Date.now(), privates };
-    return privates;
+    const res = await retryUnavailable(() => unary(storage, storage.listBuckets, {}, timeoutMs));
+    for (const b of res.buckets) known.set(b.name, b.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE);
   };
   return {
     async isPrivate(bucket) {
-      if (cached && Date.now() - cached.at < ttlMs) return cached.privates.has(bucket);
-      loading ??= load().finally(() => (loading = undefined));
-      return (await loading).has(bucket);
+      const seen = known.get(bucket);
+      if (seen !== undefined) return seen;
+      await (loading ??= load().finally(() => (loading = undefined)));
+      return known.get(bucket) ?? false;
     },
   };
 }

@@ -1,15 +1,14 @@
 /**
  * GET / HEAD /{bucket}/{key}[?<operation>]: an object, or the result of an operation on
- * it (routes/operation.ts). Order of checks for an object: names (400) → object and bucket
- * (404) → signature for private buckets (401) → conditional request (304) → range
- * (206 / 416) → bytes.
+ * it (routes/operation.ts). Order of checks for an object: names (400) → signature for
+ * private buckets (401, so a missing key there looks like an existing one) → object and
+ * bucket (404) → conditional request (304) → range (206 / 416) → bytes.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BucketVisibility } from '../../../generated/mediamesh/storage/v1/storage';
 import type { GatewayContext } from '../context';
 import { rangeNotSatisfiable } from '../errors';
 import { ifNoneMatchHits, notModifiedSince, quoteEtag } from '../http-util';
-import { cacheControlFor, statFor } from '../object-access';
+import { cacheControlFor, checkSignature, statFor } from '../object-access';
 import { contentRange, parseRange } from '../range';
 import { parseObjectTarget } from '../request-target';
 import { serveOperation } from './operation';
@@ -19,9 +18,9 @@ export function readObjectRoute(ctx: GatewayContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const target = parseObjectTarget(req.raw.url ?? '/');
     if (target.command) return serveOperation(ctx, req, reply, { ...target, command: target.command });
-    const stat = await statFor(ctx, req, target.bucket, target.key);
-    const info = stat.info!;
-    const cacheControl = cacheControlFor(ctx, stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE);
+    const isPrivate = await checkSignature(ctx, req, target.bucket);
+    const info = (await statFor(ctx, target.bucket, target.key)).info!;
+    const cacheControl = cacheControlFor(ctx, isPrivate);
 
     const lastModifiedMs = (info.lastModified?.seconds ?? 0) * 1000;
     reply

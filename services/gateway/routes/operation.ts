@@ -2,8 +2,8 @@
  * serveOperation: GET /{bucket}/{key}?<operation> routed by the operation's family
  * (fop/ is the one parser, and the URL is parsed once: typed operations go upstream):
  * image pipelines go to ImageService.Process, which fetches the source from storage itself; avinfo/vframe/avthumb go to the video service. Order:
- * signature when the bucket is known private (401, from the cached bucket list) → the
- * operation (400, before any call that does work) → the work. Results carry an ETag derived from the source's etag and the
+ * signature when the bucket is private (401, from the bucket directory, the one source of
+ * visibility) → the operation (400, before any call that does work) → the work. Results carry an ETag derived from the source's etag and the
  * operation, so a repeat request with If-None-Match gets 304 without any processing.
  *
  * Every operation is a pure function of the stored object, so a call cut by a dying instance
@@ -11,20 +11,19 @@
  * mesh's retry policy covers refusals, this covers kills mid-call.
  *
  * An image request without If-None-Match makes no StatObject of its own: the image service
- * reports the source's etag and bucket visibility with the result (one hop fewer per request),
- * and the signature is enforced on that authoritative answer before anything is sent.
+ * reports the source's etag with the result (one hop fewer per request).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as grpc from '@grpc/grpc-js';
 import { negotiatesFormat, parseFop } from '../../../fop';
-import type { SourceObject } from '../../../generated/mediamesh/image/v1/image';
-import { BucketVisibility, type StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
+import type { StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
 import type { Source } from '../../../generated/mediamesh/common/v1/common';
 import type { TranscodeHead } from '../../../generated/mediamesh/video/v1/video';
 import type { GatewayContext } from '../context';
 import { badRequest } from '../errors';
-import { derivedEtag, fullUrlOf, ifNoneMatchHits, quoteEtag } from '../http-util';
-import { cacheControlFor, checkSignatureEarly, statFor } from '../object-access';
+import { derivedEtag, ifNoneMatchHits, quoteEtag } from '../http-util';
+import { cacheControlFor, checkSignature, statFor } from '../object-access';
+import { MeshError, Status } from '../../runtime';
 import { readHeadThenChunks } from '../../../mesh/client/head-then-chunks';
 import { retryUnavailable } from '../../../mesh/client/retry-unavailable';
 import { unary } from '../upstreams';
@@ -35,15 +34,9 @@ export interface OperationTarget {
   readonly command: string;
 }
 
-const sourceObjectOf = (stat: StatObjectResponse): SourceObject => ({
-  etag: stat.info!.etag,
-  size: stat.info!.size,
-  privateBucket: stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE,
-});
-
 /** serveOperation answers one operation request. */
 export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, reply: FastifyReply, t: OperationTarget) {
-  const signed = await checkSignatureEarly(ctx, req, t.bucket);
+  const isPrivate = await checkSignature(ctx, req, t.bucket);
   // The one parse of the URL's operations: what goes upstream is typed.
   const parsed = parseFop(t.command);
   if (parsed.family === 'unknown') throw badRequest(`unknown command ${JSON.stringify(parsed.command.slice(0, 64))}: expected an image or video operation such as imageView2/1/w/200`);
@@ -58,15 +51,15 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
 
   const source: Source = { kind: { $case: 'object', value: { bucket: t.bucket, key: t.key } } };
   const timeout = ctx.config.upstreamTimeoutMs;
-  const tagged = (etag: string, isPrivate: boolean) =>
+  const tagged = (etag: string) =>
     reply.header('etag', quoteEtag(derivedEtag(etag, parsed.fop, negotiation))).header('cache-control', cacheControlFor(ctx, isPrivate));
 
   // A conditional request (and any video one) looks the object up first: a 304 costs no processing.
   const conditional = req.headers['if-none-match'] !== undefined;
   let stat: StatObjectResponse | undefined;
   if (conditional || parsed.family !== 'image') {
-    stat = await statFor(ctx, req, t.bucket, t.key);
-    tagged(stat.info!.etag, stat.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE);
+    stat = await statFor(ctx, t.bucket, t.key);
+    tagged(stat.info!.etag);
     if (ifNoneMatchHits(req.headers['if-none-match'], derivedEtag(stat.info!.etag, parsed.fop, negotiation))) return reply.code(304).send();
   }
 
@@ -75,10 +68,8 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
     const operations = parsed.result.value;
     const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept: String(req.headers.accept ?? '') }, timeout));
     if (!stat) {
-      // The image service's answer is authoritative for visibility; an older one without it costs a StatObject.
-      const object = res.sourceObject ?? sourceObjectOf(await statFor(ctx, req, t.bucket, t.key));
-      if (object.privateBucket && !signed) ctx.checker.verifySignedUrl(fullUrlOf(req));
-      tagged(object.etag, object.privateBucket);
+      if (!res.sourceObject) throw new MeshError(Status.INTERNAL, 'the image service did not report the source object of its result');
+      tagged(res.sourceObject.etag);
     }
     return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
   }

@@ -51,7 +51,7 @@ export interface ProcessResponse {
   originalReturned: boolean;
   /**
    * The stored source as read from storage (unset for inline sources): lets the gateway
-   * derive the result's ETag and enforce a private bucket without a StatObject of its own.
+   * derive the result's ETag without a StatObject of its own.
    */
   sourceObject?: SourceObject | undefined;
 }
@@ -62,7 +62,10 @@ export interface SourceObject {
   etag: string;
   /** The object's size in bytes. */
   size: number;
-  /** True when the object's bucket is private (reads through the gateway need a signed URL). */
+  /**
+   * True when the object's bucket is private, as storage said (for gRPC callers; the
+   * gateway takes visibility from its own bucket directory, one source for every route).
+   */
   privateBucket: boolean;
 }
 
