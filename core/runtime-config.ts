@@ -1,6 +1,7 @@
 /** The configuration every service process shares (prefix MEDIAMESH_). */
 import { randomBytes } from 'node:crypto';
 import { bool, bytes, int, ipLiteral, oneOf, str, type EnvSpec } from './config';
+import { zookeeperSpecs } from './zookeeper-config';
 
 const id = randomBytes(3).toString('hex');
 
@@ -23,8 +24,7 @@ export const runtimeSpecs = {
   version: { name: 'MEDIAMESH_VERSION', doc: 'version label used for canary subsets', fallback: 'v1', parse: str(/^[A-Za-z0-9._-]{1,40}$/, 'a short version label such as v2') },
   zone: { name: 'MEDIAMESH_ZONE', doc: 'zone (locality) of this instance', fallback: 'zone-a', parse: str(/^[A-Za-z0-9._-]{1,60}$/, 'a zone name such as zone-a') },
   weight: { name: 'MEDIAMESH_WEIGHT', doc: 'load-balancing weight of this instance', fallback: 1, parse: int(1, 1000) },
-  zk: { name: 'MEDIAMESH_ZK', doc: 'ZooKeeper connect string; empty = no registration', fallback: '', parse: str(/^[^\s]+$/, 'host:port[,host:port...]') },
-  zkBasePath: { name: 'MEDIAMESH_ZK_BASE_PATH', doc: 'ZooKeeper base path', fallback: '/mediamesh', parse: str(/^\/[A-Za-z0-9._/-]*[^/]$/, 'an absolute znode path such as /mediamesh') },
+  ...zookeeperSpecs,
   home: { name: 'MEDIAMESH_HOME', doc: 'state folder', fallback: '.mediamesh', parse: String },
   meshMode: { name: 'MEDIAMESH_MESH_MODE', doc: 'how this process dials other services', fallback: 'proxyless' as 'proxyless' | 'envoy' | 'direct', parse: oneOf('proxyless', 'envoy', 'direct') },
   drainTimeoutMs: { name: 'MEDIAMESH_DRAIN_TIMEOUT_MS', doc: 'longest wait for in-flight calls on shutdown', fallback: 10_000, parse: int(0, 600_000) },

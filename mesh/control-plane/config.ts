@@ -1,9 +1,10 @@
 /** The control plane's environment variables (one home; printed at start). */
 import { int, str, type EnvSpec } from '../../core/config';
+import { zookeeperSpecs } from '../../core/zookeeper-config';
 
 export const controlPlaneSpecs = {
-  zk: { name: 'MEDIAMESH_ZK', doc: 'ZooKeeper connect string (required)', fallback: '', parse: str(/^[^\s]+$/, 'host:port[,host:port...]') },
-  zkBasePath: { name: 'MEDIAMESH_ZK_BASE_PATH', doc: 'ZooKeeper base path', fallback: '/mediamesh', parse: str(/^\/[A-Za-z0-9._/-]*[^/]$/, 'an absolute znode path') },
+  // Required here: main.ts refuses to start without MEDIAMESH_ZK.
+  ...zookeeperSpecs,
   host: { name: 'MEDIAMESH_CP_HOST', doc: 'address the ADS server binds', fallback: '0.0.0.0', parse: str(/^[0-9a-fA-F.:]+$/, 'an IP literal') },
   xdsPort: { name: 'MEDIAMESH_XDS_PORT', doc: 'ADS (xDS) gRPC port (0 = a free port)', fallback: 18000, parse: int(0, 65535) },
   statusHost: { name: 'MEDIAMESH_CP_STATUS_HOST', doc: 'address the status endpoint binds', fallback: '127.0.0.1', parse: str(/^[0-9a-fA-F.:]+$/, 'an IP literal') },

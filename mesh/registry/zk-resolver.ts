@@ -10,6 +10,7 @@
  */
 import { experimental, status, type ChannelOptions } from '@grpc/grpc-js';
 import { createLogger } from '../../core/log';
+import { zookeeperFromEnv, type ZookeeperConfig } from '../../core/zookeeper-config';
 import { createRegistry, type Registry } from './registry';
 import type { ServiceInstance } from './types';
 
@@ -55,6 +56,8 @@ class ZkResolver implements experimental.Resolver {
   private unwatch?: () => void;
   private readonly service: string;
   private readonly connectString: string;
+  private readonly basePath: string | undefined;
+  private readonly envError: string | undefined;
 
   constructor(
     private readonly target: GrpcUri,
@@ -62,7 +65,10 @@ class ZkResolver implements experimental.Resolver {
     _options: ChannelOptions,
   ) {
     this.service = target.path.replace(/^\/+/, '');
-    this.connectString = target.authority || defaults.connectString || process.env.MEDIAMESH_ZK || '';
+    const env = envZookeeper();
+    this.envError = env instanceof Error ? env.message : undefined;
+    this.connectString = target.authority || defaults.connectString || (env instanceof Error ? '' : env.zk);
+    this.basePath = defaults.basePath ?? (env instanceof Error ? undefined : env.zkBasePath);
   }
 
   updateResolution(): void {
@@ -70,8 +76,9 @@ class ZkResolver implements experimental.Resolver {
     const fail = (details: string) =>
       setImmediate(() => this.listener(experimental.statusOrFromError({ code: status.UNAVAILABLE, details }), {}, null, details));
     if (!this.service) return void fail(`zk target "${experimental.uriToString(this.target)}" names no service (use zk:///<service>)`);
+    if (!this.connectString && this.envError) return void fail(`zk:///${this.service}: ${this.envError}`);
     if (!this.connectString) return void fail(`zk:///${this.service}: MEDIAMESH_ZK is not set (or use zk://host:port/${this.service})`);
-    this.registry = acquire(this.connectString, defaults.basePath ?? (process.env.MEDIAMESH_ZK_BASE_PATH || undefined));
+    this.registry = acquire(this.connectString, this.basePath);
     this.unwatch = this.registry.watchService(this.service, {
       onChanged: (instances) => {
         const endpoints = endpointsOf(instances);
@@ -102,4 +109,13 @@ export function registerZkResolver(options: ZkResolverOptions = {}): void {
   if (registered) return;
   registered = true;
   experimental.registerResolver('zk', ZkResolver);
+}
+
+/** envZookeeper reads MEDIAMESH_ZK / MEDIAMESH_ZK_BASE_PATH at resolution time; a bad value becomes the resolution's error. */
+function envZookeeper(): ZookeeperConfig | Error {
+  try {
+    return zookeeperFromEnv();
+  } catch (err) {
+    return err as Error;
+  }
 }
