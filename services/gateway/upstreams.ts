@@ -4,6 +4,7 @@
  * gateway without a video service configured still serves objects and images.
  */
 import * as grpc from '@grpc/grpc-js';
+import { service as healthService } from 'grpc-health-check';
 import { ImageServiceClient } from '../../generated/mediamesh/image/v1/image';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
@@ -28,23 +29,8 @@ interface HealthClient {
   check(req: { service: string }, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: { status: string }) => void): void;
 }
 
-// grpc.health.v1.Health/Check with hand-written serialisation: HealthCheckRequest is
-// { string service = 1 } and HealthCheckResponse { enum status = 1 } (SERVING = 1).
-const HealthDefinition: grpc.ServiceDefinition = {
-  check: {
-    path: '/grpc.health.v1.Health/Check',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: (req: { service: string }) => {
-      const name = Buffer.from(req.service ?? '', 'utf8');
-      return name.length ? Buffer.concat([Buffer.from([0x0a, name.length]), name]) : Buffer.alloc(0);
-    },
-    requestDeserialize: (b: Buffer) => ({ service: b.subarray(2).toString('utf8') }),
-    responseSerialize: () => Buffer.alloc(0),
-    responseDeserialize: (b: Buffer) => ({ status: b.length >= 2 && b[0] === 0x08 && b[1] === 1 ? 'SERVING' : 'NOT_SERVING' }),
-  },
-};
-const HealthClientCtor = grpc.makeGenericClientConstructor(HealthDefinition, 'grpc.health.v1.Health');
+// grpc.health.v1.Health as grpc-health-check loads it with proto-loader (status as its enum name, "SERVING").
+const HealthClientCtor = grpc.makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
 
 /** createUpstreams makes lazy mesh clients; a service that cannot be dialled answers 503. */
 export function createUpstreams(opts: MeshClientOptions = {}): Upstreams {
