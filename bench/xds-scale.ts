@@ -10,7 +10,7 @@ import { fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
 import { createAdsServer } from '../mesh/control-plane/ads-server';
 import { createControlPlane } from '../mesh/control-plane/control-plane';
-import { TYPE_URL } from '../mesh/control-plane/envoy-protos';
+import { TYPE_URL } from '../mesh/envoy-api';
 import { setLogLevel } from '../core/log';
 import type { ServiceInstance } from '../mesh/registry/types';
 import { createAdsClient } from '../test/control-plane/fixtures/ads-client';

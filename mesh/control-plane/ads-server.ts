@@ -14,7 +14,7 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { createLogger, type Logger } from '../../core/log';
-import { envoyProtoDirs, TYPE_URL } from './envoy-protos';
+import { envoyProtoDirs, TYPE_URL } from '../envoy-api';
 import { withDefaults, type XdsServerHooks } from './hooks';
 import type { SnapshotCache, WatchResponse } from './snapshot-cache';
 import { nodeInfoOf, type NodeInfo, type StreamState, type TypeState } from './stream-state';

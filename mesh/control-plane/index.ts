@@ -21,6 +21,6 @@ export type { ServicePolicy } from './policy/types';
 export type { MeshState, NodeGroup, ValidationResult } from './types';
 
 // ---- internals (tests, tools) ---------------------------------------------------------
-export { TYPE_URL, envoyRoot, pack, unpack } from './envoy-protos';
+export { TYPE_URL, envoyRoot, pack, unpack } from '../envoy-api';
 export { groupOf } from './node-group';
 export { statusOf, configDump } from './status';

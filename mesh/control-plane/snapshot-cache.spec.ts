@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TYPE_URL } from './envoy-protos';
+import { TYPE_URL } from '../envoy-api';
 import { consistent, makeResource, type Snapshot } from './snapshot';
 import { createSnapshotCache, type WatchResponse } from './snapshot-cache';
 

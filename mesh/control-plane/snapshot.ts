@@ -4,7 +4,7 @@
  * route configuration a listener names and every EDS cluster's assignment must exist.
  */
 import { createHash } from 'node:crypto';
-import { pack, TYPE_URL } from './envoy-protos';
+import { pack, TYPE_URL } from '../envoy-api';
 import type { Resource, ValidationResult } from './types';
 
 /** RESPONSE_ORDER is make-before-break: clusters, then endpoints, then listeners, then routes. */

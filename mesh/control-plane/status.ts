@@ -7,7 +7,7 @@
  */
 import type { AdsServer } from './ads-server';
 import type { ControlPlane } from './control-plane';
-import { TYPE_URL } from './envoy-protos';
+import { TYPE_URL } from '../envoy-api';
 import { typeStatus } from './stream-state';
 
 export const SHORT_TYPE: Record<string, string> = {

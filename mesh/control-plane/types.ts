@@ -3,11 +3,11 @@
  * for, resources with content hashes, and ValidationResult (validation never throws).
  */
 import type { ServiceInstance } from '../registry/types';
-import type { AnyValue } from './envoy-protos';
+import type { AnyValue } from '../envoy-api';
 import type { ServicePolicy } from './policy/types';
 
-/** ValidationResult is a value, or every problem found with its field path. */
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
+/** ValidationResult is a value, or every problem found with its field path (one home: mesh/envoy-api). */
+export type { ValidationResult } from '../envoy-api';
 
 /** ServiceState is one mesh service as translators see it. */
 export interface ServiceState {

@@ -8,7 +8,7 @@
  */
 import { isIP } from 'node:net';
 import { stringify } from 'yaml';
-import { TYPE_URL } from '../control-plane/envoy-protos';
+import { TYPE_URL } from '../envoy-api';
 
 /** OTEL_CLUSTER is the static cluster of the OTLP collector in every sidecar bootstrap. */
 export const OTEL_CLUSTER = 'otel';

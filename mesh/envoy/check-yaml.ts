@@ -4,7 +4,7 @@
  */
 import { parse } from 'yaml';
 import type { ValidationResult } from '../control-plane/types';
-import { checkEnvoyObject } from './schema-check';
+import { checkEnvoyObject } from '../envoy-api';
 
 export const BOOTSTRAP_TYPE = 'envoy.config.bootstrap.v3.Bootstrap';
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { createAdsServer } from '../../mesh/control-plane/ads-server';
 import { createControlPlane, TRANSLATORS } from '../../mesh/control-plane/control-plane';
-import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
+import { TYPE_URL } from '../../mesh/envoy-api';
 import { groupOf } from '../../mesh/control-plane/node-group';
 import type { MeshState } from '../../mesh/control-plane/types';
 import { BOOTSTRAP_TYPE, checkEnvoyObject, checkEnvoyYaml, createEnvoyBootstrap } from '../../mesh/envoy';

@@ -4,7 +4,7 @@
  * does not interrupt traffic, and clients resync with the new process afterwards.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
+import { TYPE_URL } from '../../mesh/envoy-api';
 import { startControlPlaneServer, type RunningControlPlane } from '../../mesh/control-plane/server';
 import { makeResource, type TypeResources } from '../../mesh/control-plane/snapshot';
 import * as fs from 'node:fs';

@@ -5,7 +5,7 @@
  * (ERROR, with the node's error detail). Read back through api_v3's search (push spans are roots).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
+import { TYPE_URL } from '../../mesh/envoy-api';
 import { createAdsClient, type AdsClient } from '../control-plane/fixtures/ads-client';
 import { startJaeger, type JaegerServer } from '../../launcher/jaeger';
 import { findSpans, type JaegerSpan } from '../../observability/jaeger-query';

@@ -20,7 +20,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 import { startService, type StartedService } from '../../launcher/process';
 
 /** PROBE_ENTRY is the spawnable test service (mesh/registry/testing/probe-service.ts, built into dist/). */
-export const PROBE_ENTRY = 'mesh/registry/testing/probe-service.ts';
+export const PROBE_ENTRY = 'services/probe/main.ts';
 
 /** startProbe spawns one probe instance registered in the given ZooKeeper. */
 export function startProbe(zk: string, id: string, env: Record<string, string> = {}): Promise<StartedService> {

@@ -3,7 +3,7 @@
  * service's lb policy, circuit breaker and outlier detection. Envoy sidecars also get
  * HTTP/2 upstreams and a static cluster for their local app.
  */
-import { TYPE_URL } from '../envoy-protos';
+import { TYPE_URL } from '../../envoy-api';
 import type { OutlierPolicy } from '../policy/types';
 import type { MeshChange, MeshState, NodeGroup, ServiceState, Translator } from '../types';
 import { duration, inboundClusterName, meshClusters } from './names';

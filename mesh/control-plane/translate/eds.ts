@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { ServiceInstance } from '../../registry/types';
-import { TYPE_URL } from '../envoy-protos';
+import { TYPE_URL } from '../../envoy-api';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { meshClusters } from './names';
 

@@ -4,7 +4,7 @@
  * a rebuild at the expiry time).
  */
 import { createHash } from 'node:crypto';
-import { TYPE_URL } from '../envoy-protos';
+import { TYPE_URL } from '../../envoy-api';
 import type { FaultPolicy } from '../policy/types';
 import type { ServiceState } from '../types';
 import { duration } from './names';

@@ -4,7 +4,7 @@
  * the node names its app port, inbound 0.0.0.0:15006. The fault filter is configured per
  * virtual host (RDS); the router filter is always last.
  */
-import { TYPE_URL } from '../envoy-protos';
+import { TYPE_URL } from '../../envoy-api';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { ENVOY_INBOUND, ENVOY_INBOUND_PORT, ENVOY_OUTBOUND, ENVOY_OUTBOUND_PORT, FAULT_FILTER, ROUTER_FILTER, sortedServices } from './names';
 import { activeFault, routeConfigName } from './fault';

@@ -4,7 +4,7 @@
  * host routing by gRPC path `/<proto package.Service>/` from what instances serve) and
  * `inbound` (everything to the local app).
  */
-import { TYPE_URL } from '../envoy-protos';
+import { TYPE_URL } from '../../envoy-api';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { buildRoutes, virtualHost } from './virtual-host';
 import { ENVOY_INBOUND, ENVOY_OUTBOUND, inboundClusterName, sortedServices } from './names';

@@ -9,8 +9,8 @@ import { toSharpColour } from '../colour';
 import { unsupportedOperation } from '../errors';
 import { anchorOffset } from '../geometry/anchor';
 import { checkOutputSize } from '../limits';
-import { Stage } from '../pipeline/canvas';
-import type { JobContext } from '../pipeline/context';
+import { Stage } from '../job/canvas';
+import type { JobContext } from '../job/context';
 import { extractBox } from './resize';
 
 /** applyExtent pads/cuts the canvas to extent.width × extent.height. */

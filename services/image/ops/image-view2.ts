@@ -4,7 +4,7 @@
  */
 import type { ImageView2 } from '../../../generated/mediamesh/image/v1/operations';
 import { imageView2Plan } from '../geometry/image-view2';
-import type { JobContext } from '../pipeline/context';
+import type { JobContext } from '../job/context';
 import { ensureOriented } from './orient';
 import { extractBox, resizeTo } from './resize';
 

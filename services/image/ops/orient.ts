@@ -3,8 +3,8 @@
  * (sharp's autoOrient option, chosen by the decode step); this path covers an auto-orient
  * that comes after other work, with libvips' own mapping (rotate, then mirror).
  */
-import { Stage } from '../pipeline/canvas';
-import type { JobContext } from '../pipeline/context';
+import { Stage } from '../job/canvas';
+import type { JobContext } from '../job/context';
 
 // EXIF orientation → [clockwise angle, mirror horizontally afterwards] (libvips vips_autorot).
 const TRANSFORMS: Readonly<Record<number, [number, boolean]>> = {

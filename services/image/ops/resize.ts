@@ -5,8 +5,8 @@
  */
 import { checkOutputSize } from '../limits';
 import type { Box, Size } from '../geometry/size';
-import { Stage } from '../pipeline/canvas';
-import type { JobContext } from '../pipeline/context';
+import { Stage } from '../job/canvas';
+import type { JobContext } from '../job/context';
 
 /** resizeTo scales the canvas to exactly size (aspect already decided by the geometry). */
 export async function resizeTo(ctx: JobContext, size: Size): Promise<void> {

@@ -8,8 +8,8 @@ import { checkSourceHeader } from '../limits';
 import { undecodableImage } from '../errors';
 import { markBox, markSize } from '../geometry/watermark';
 import type { Size } from '../geometry/size';
-import { Stage } from '../pipeline/canvas';
-import type { JobContext } from '../pipeline/context';
+import { Stage } from '../job/canvas';
+import type { JobContext } from '../job/context';
 
 interface RawMark {
   data: Buffer;

@@ -6,7 +6,7 @@ import type { ImageOperation } from '../../../generated/mediamesh/image/v1/opera
 import { applyImageMogr2 } from '../ops/image-mogr2';
 import { applyImageView2 } from '../ops/image-view2';
 import { applyWatermark } from '../ops/watermark';
-import type { JobContext, Step } from './context';
+import type { JobContext, Step } from '../job/context';
 
 async function applyOne(ctx: JobContext, op: ImageOperation['op']): Promise<void> {
   switch (op?.$case) {

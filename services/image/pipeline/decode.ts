@@ -7,8 +7,8 @@
 import { sharp } from '../sharp';
 import { requestedFormat } from '../../../fop';
 import { keepsAnimation, resolveFormat } from '../formats';
-import { Canvas } from './canvas';
-import type { JobContext, Step } from './context';
+import { Canvas } from '../job/canvas';
+import type { JobContext, Step } from '../job/context';
 
 function orientsFirst(ctx: JobContext): boolean {
   const first = ctx.operations.find((o) => o.op?.$case !== 'imageInfo')?.op;

@@ -10,7 +10,7 @@ import { effectiveQuality } from '../geometry/quality';
 import { estimateJpegQuality } from '../jpeg-quality';
 import { checkOutputSize } from '../limits';
 import { setSpanAttributes } from '../../../observability/spans';
-import type { JobContext, Step } from './context';
+import type { JobContext, Step } from '../job/context';
 
 function withEncoder(img: Sharp, format: OutputFormat, quality: number, ctx: JobContext): Sharp {
   const { interlace, colors } = ctx.output;

@@ -6,7 +6,7 @@ import { averageColour } from '../describe/average';
 import { readExif } from '../describe/exif';
 import { describeImage, infoJson } from '../describe/info';
 import { noExif } from '../errors';
-import type { JobContext, Step } from './context';
+import type { JobContext, Step } from '../job/context';
 
 const json = (body: unknown) => ({ data: Buffer.from(JSON.stringify(body)), contentType: 'application/json', width: 0, height: 0, format: 'json', originalReturned: false });
 

@@ -6,7 +6,7 @@ import { sharp } from '../sharp';
 import { undecodableImage } from '../errors';
 import { checkSourceHeader } from '../limits';
 import { setActiveSpanAttributes } from '../../../observability/spans';
-import type { Step } from './context';
+import type { Step } from '../job/context';
 
 export const readHeader: Step = async (ctx) => {
   if (ctx.meta) return;

@@ -10,7 +10,7 @@ import { formatOf } from '../describe/info';
 import { fromSharp, isLimitError } from '../errors';
 import { CONTENT_TYPES, type OutputFormat } from '../formats';
 import { applyOperations } from './apply-operations';
-import type { JobContext, JobResult, Step } from './context';
+import type { JobContext, JobResult, Step } from '../job/context';
 import { decode } from './decode';
 import { encode } from './encode';
 import { answerOriginalJson, describeResult } from './json-result';

@@ -5,7 +5,7 @@
  */
 import { CONTENT_TYPES, type OutputFormat } from '../formats';
 import { encodeAt } from './encode';
-import type { Step } from './context';
+import type { Step } from '../job/context';
 
 export const fitSizeLimit: Step = async (ctx) => {
   const limit = ctx.output.sizeLimit;

@@ -1,6 +1,6 @@
 /**
  * envoy-bootstrap: checks one Envoy bootstrap (deploy/envoy/*.yaml, ConfigMap payloads) with
- * the project's Envoy-proto checker (mesh/envoy/schema-check: field by field against Envoy's
+ * the project's Envoy-proto checker (mesh/envoy-api/schema-check: field by field against Envoy's
  * API protos) plus what a mediamesh sidecar needs: ADS through a static cluster, node metadata
  * saying it is an Envoy sidecar. It returns the facts the manifest checks cross-check: where
  * the control plane is dialled and which app port the inbound listener fronts.

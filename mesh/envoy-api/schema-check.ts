@@ -7,8 +7,10 @@
  * @type Envoy's protos do not know. No Envoy binary runs here, so this is what stands between a typo and prod.
  */
 import * as protobuf from 'protobufjs';
-import { lookupType } from '../control-plane/envoy-protos';
-import type { ValidationResult } from '../control-plane/types';
+import { lookupType } from './envoy-protos';
+
+/** ValidationResult is a value, or every problem found with its field path (the control plane's shape too). */
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v) && !Buffer.isBuffer(v);

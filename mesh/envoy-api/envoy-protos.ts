@@ -1,13 +1,14 @@
 /**
  * envoy-protos: Envoy's own API protos, loaded once from the `deps/` folder shipped inside
  * @grpc/grpc-js-xds (no vendored copy of ours). One protobufjs Root serves three users:
- * the ADS server (encoding resources into Any), the Envoy checker (field-by-field
- * reflection) and the status dump (decoding Any back to JSON).
+ * the ADS server (encoding resources into Any, any.ts), the Envoy checker (field-by-field
+ * reflection, schema-check.ts) and the status dump (decoding Any back to JSON). This
+ * folder is the bottom of mesh/: the control plane and mesh/envoy both import it, it
+ * imports neither.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as protobuf from 'protobufjs';
-import { checkEnvoyObject } from '../envoy/schema-check';
 
 /** TYPE_URL holds the type URLs of every resource and typed config we emit. */
 export const TYPE_URL = {
@@ -78,31 +79,4 @@ export function lookupType(typeUrl: string): protobuf.Type | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** AnyValue is google.protobuf.Any as proto-loader (keepCase, no json) encodes it. */
-export interface AnyValue {
-  readonly type_url: string;
-  readonly value: Buffer;
-}
-
-/**
- * pack encodes a plain object (Envoy JSON shape, snake_case, nested Any as {'@type': …},
- * durations as "1.5s") into an Any, after checkEnvoyObject has checked and converted it.
- */
-export function pack(typeUrl: string, obj: Record<string, unknown>): AnyValue {
-  const T = lookupType(typeUrl);
-  if (!T) throw new Error(`unknown Envoy type ${typeUrl}`);
-  // Every resource goes through the field-by-field check: a typo fails here, not in a client.
-  const checked = checkEnvoyObject(typeUrl, obj);
-  if (!checked.ok) throw new Error(`${typeNameOf(typeUrl)} ${String(obj.name ?? obj.cluster_name ?? '')}: ${checked.errors.join('; ')}`);
-  return { type_url: typeUrl, value: Buffer.from(T.encode(T.fromObject(checked.value)).finish()) };
-}
-
-/** unpack decodes an Any back into JSON (for config dumps). */
-export function unpack(any: AnyValue): Record<string, unknown> {
-  const T = lookupType(any.type_url);
-  if (!T) return { '@type': any.type_url, undecodable: true };
-  const msg = T.decode(any.value);
-  return { '@type': any.type_url, ...T.toObject(msg, { enums: String, longs: Number, json: true, defaults: false }) };
 }
