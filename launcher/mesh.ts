@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createXdsBootstrap } from '../mesh/client/bootstrap';
+import { createXdsBootstrap } from '../mesh/client';
 import { allocatorEnv } from '../core/allocator';
 import { jaegerBinary, startJaeger } from './jaeger';
 import { freePort } from './ports';

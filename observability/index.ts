@@ -6,6 +6,7 @@ export { spanHelpers, withSpan, setSpanAttributes, setActiveSpanAttributes, reco
 export type { SpanAttributes, SpanHelpers } from './spans';
 export { captureTraceContext, withStoredParent } from './trace-context';
 export { setHttpRoute } from './http-route';
+export { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-endpoint';
 export { telemetrySpecs, loadTelemetryConfig } from './config';
 export type { TelemetryConfig } from './config';
 export { otelServiceName, serviceNameFromEntry } from './service-name';

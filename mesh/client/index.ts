@@ -14,6 +14,9 @@ import { retryCutResponseProvider } from './retry-cut-response';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
 export { retryCutResponseProvider } from './retry-cut-response';
+export { retryUnavailable } from './retry-unavailable';
+export { readHeadThenChunks } from './head-then-chunks';
+export type { HeadMessages, Part } from './head-then-chunks';
 export type { BootstrapOptions } from './bootstrap';
 
 export type MeshMode = 'proxyless' | 'envoy' | 'direct';

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../core/log';
 import { createLogger } from '../../core/log';
-import type { RegistrySnapshot, ServiceInstance } from '../registry/types';
+import type { RegistrySnapshot, ServiceInstance } from '../registry';
 import { consistent, makeResource, type Snapshot, type TypeResources } from './snapshot';
 import { createSnapshotCache, type MemorySnapshotCache } from './snapshot-cache';
 import type { ServicePolicy } from './policy/types';

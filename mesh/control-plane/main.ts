@@ -5,7 +5,7 @@
  * started it gone) stop it gracefully with exit 0. A bad variable or policy file exits 2 with a message naming it.
  */
 import { activeTelemetry, shutdownTelemetry } from '../../observability/start';
-import { xdsPushSpans } from '../../observability/xds-push-spans';
+import { xdsPushSpans } from './push-spans';
 import { ConfigError, describeConfig, loadConfig } from '../../core/config';
 import { MeshError } from '../../core/errors';
 import { watchLauncher } from '../../core/launcher-watch';

@@ -2,7 +2,7 @@
  * Control-plane vocabulary: the mesh state translators read, the node groups they build
  * for, resources with content hashes, and ValidationResult (validation never throws).
  */
-import type { ServiceInstance } from '../registry/types';
+import type { ServiceInstance } from '../registry';
 import type { AnyValue } from '../envoy-api';
 import type { ServicePolicy } from './policy/types';
 

@@ -3,7 +3,7 @@
  * message type) with checkEnvoyObject; a YAML syntax error is reported the same way.
  */
 import { parse } from 'yaml';
-import type { ValidationResult } from '../control-plane/types';
+import type { ValidationResult } from '../envoy-api';
 import { checkEnvoyObject } from '../envoy-api';
 
 export const BOOTSTRAP_TYPE = 'envoy.config.bootstrap.v3.Bootstrap';

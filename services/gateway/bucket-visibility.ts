@@ -13,7 +13,7 @@
  * (no private object is ever served on a guess).
  */
 import { BucketVisibility } from '../../generated/mediamesh/storage/v1/storage';
-import { retryUnavailable } from '../../mesh/client/retry-unavailable';
+import { retryUnavailable } from '../../mesh/client';
 import type { Upstreams } from './upstreams';
 import { unary } from './upstreams';
 

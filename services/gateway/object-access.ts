@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { StatObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
-import { retryUnavailable } from '../../mesh/client/retry-unavailable';
+import { retryUnavailable } from '../../mesh/client';
 import type { GatewayContext } from './context';
 import { fullUrlOf } from './http-util';
 import { unary } from './upstreams';

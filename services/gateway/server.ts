@@ -9,7 +9,7 @@
  */
 import * as http from 'node:http';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { setHttpRoute } from '../../observability/http-route';
+import { setHttpRoute } from '../../observability';
 import type { GatewayContext } from './context';
 import { badRequest, methodNotAllowed, notFound, uriTooLong } from './errors';
 import { httpStatusOf } from './http-status';

@@ -4,7 +4,7 @@
  * it serves, updates on health changes and deregisters first on shutdown
  * (mesh/registry createRegistrationHook). Imported once by server.ts.
  */
-import { createRegistrationHook } from '../../mesh/registry/registration-hook';
+import { createRegistrationHook } from '../../mesh/registry';
 import { int, loadConfig } from '../../core/config';
 import { addHookFactory } from '../../core/hooks';
 import { createLogger } from '../../core/log';

@@ -14,8 +14,8 @@ import * as grpc from '@grpc/grpc-js';
 import { Readable } from 'node:stream';
 import type { ByteRange, ObjectRef } from '../../generated/mediamesh/common/v1/common';
 import type { GetObjectResponse, ObjectHead, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { readHeadThenChunks } from '../../mesh/client/head-then-chunks';
-import { retryUnavailable } from '../../mesh/client/retry-unavailable';
+import { readHeadThenChunks } from '../../mesh/client';
+import { retryUnavailable } from '../../mesh/client';
 import { MeshError } from '../runtime';
 
 /** RESUME_ATTEMPTS: how often one download may be resumed after its storage instance died. */

@@ -6,7 +6,7 @@
  * (fluent's 'progress' event would launch an unguarded ffprobe of the input).
  */
 import ffmpeg from 'fluent-ffmpeg';
-import { spanHelpers } from '../../observability/spans';
+import { spanHelpers } from '../../observability';
 import { MeshError } from '../runtime';
 import { cancelled, ffmpegFailed, timedOut } from './errors';
 

@@ -5,7 +5,7 @@
  * into strings and loses what avinfo must return as is.
  */
 import { execFile } from 'node:child_process';
-import { spanHelpers } from '../../observability/spans';
+import { spanHelpers } from '../../observability';
 import { abortError, safeInputOptions, type InputLimits } from './ffmpeg-run';
 import { timedOut, unreadableInput } from './errors';
 

@@ -3,8 +3,8 @@
  * next one, plus editPolicy — a read-modify-write on ZooKeeper that validates the result
  * and retries when someone else wrote in between (znode version check).
  */
-import { isZkError } from '../../registry/errors';
-import type { ZkSession } from '../../registry/zk-session';
+import { isZkError } from '../../registry';
+import type { ZkSession } from '../../registry';
 import { readPolicy, writePolicy } from './policy-store';
 import type { FaultPolicy, ServicePolicy, SubsetPolicy } from './types';
 

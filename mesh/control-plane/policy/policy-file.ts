@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import { parse } from 'yaml';
-import type { ZkSession } from '../../registry/zk-session';
+import type { ZkSession } from '../../registry';
 import { policyFileError } from '../errors';
 import { policyPath, writePolicy } from './policy-store';
 import type { ServicePolicy } from './types';

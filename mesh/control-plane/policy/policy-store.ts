@@ -5,7 +5,7 @@
  * check so two operators cannot silently overwrite each other.
  */
 import type { Logger } from '../../../core/log';
-import type { ZkSession } from '../../registry/zk-session';
+import type { ZkSession } from '../../registry';
 import { invalidPolicyError } from '../errors';
 import type { ServicePolicy } from './types';
 import { validatePolicy } from './validate-policy';

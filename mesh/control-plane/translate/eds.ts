@@ -5,7 +5,7 @@
  * caller's zone is priority 0 and the rest priority 1 (contiguous from 0, as gRPC needs).
  */
 import { isIP } from 'node:net';
-import type { ServiceInstance } from '../../registry/types';
+import type { ServiceInstance } from '../../registry';
 import { TYPE_URL } from '../../envoy-api';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { meshClusters } from './names';

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayContext } from '../context';
-import { PROMETHEUS_CONTENT_TYPE } from '../../../observability/metrics/prometheus-endpoint';
+import { PROMETHEUS_CONTENT_TYPE } from '../../../observability';
 
 const READY_SERVICES = ['storage', 'image'] as const;
 

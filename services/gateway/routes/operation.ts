@@ -24,8 +24,8 @@ import { badRequest } from '../errors';
 import { derivedEtag, ifNoneMatchHits, quoteEtag } from '../http-util';
 import { cacheControlFor, checkSignature, statFor } from '../object-access';
 import { MeshError, Status } from '../../runtime';
-import { readHeadThenChunks } from '../../../mesh/client/head-then-chunks';
-import { retryUnavailable } from '../../../mesh/client/retry-unavailable';
+import { readHeadThenChunks } from '../../../mesh/client';
+import { retryUnavailable } from '../../../mesh/client';
 import { unary } from '../upstreams';
 
 export interface OperationTarget {

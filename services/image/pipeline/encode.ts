@@ -9,7 +9,7 @@ import { CONTENT_TYPES, keepsAlpha, resolveFormat, type OutputFormat } from '../
 import { effectiveQuality } from '../geometry/quality';
 import { estimateJpegQuality } from '../jpeg-quality';
 import { checkOutputSize } from '../limits';
-import { setSpanAttributes } from '../../../observability/spans';
+import { setSpanAttributes } from '../../../observability';
 import type { JobContext, Step } from '../job/context';
 
 function withEncoder(img: Sharp, format: OutputFormat, quality: number, ctx: JobContext): Sharp {

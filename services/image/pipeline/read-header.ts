@@ -5,7 +5,7 @@
 import { sharp } from '../sharp';
 import { undecodableImage } from '../errors';
 import { checkSourceHeader } from '../limits';
-import { setActiveSpanAttributes } from '../../../observability/spans';
+import { setActiveSpanAttributes } from '../../../observability';
 import type { Step } from '../job/context';
 
 export const readHeader: Step = async (ctx) => {

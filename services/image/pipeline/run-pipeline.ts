@@ -3,7 +3,7 @@
  * steps. `ignore-error/1` on any stage turns a processing failure into the original bytes.
  */
 import { ImageFormat, type ImageOperation } from '../../../generated/mediamesh/image/v1/operations';
-import { spanHelpers } from '../../../observability/spans';
+import { spanHelpers } from '../../../observability';
 import { Gravity } from '../../../generated/mediamesh/common/v1/common';
 import type { ImageConfig } from '../config';
 import { formatOf } from '../describe/info';

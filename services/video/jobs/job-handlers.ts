@@ -5,7 +5,7 @@
  */
 import { JobState, type VideoServiceServer } from '../../../generated/mediamesh/video/v1/video';
 import { isZkError, ZkError } from '../../../mesh/registry';
-import { captureTraceContext } from '../../../observability/trace-context';
+import { captureTraceContext } from '../../../observability';
 import type { Logger } from '../../runtime';
 import { streaming, unary, write } from '../../runtime';
 import { badJobSpec, jobNotFound, jobStoreUnavailable, jobsNeedZooKeeper } from '../errors';

@@ -6,7 +6,7 @@
  * fence; notifies; releases the lease. When a worker dies its lease vanishes with its
  * session, and another worker's watch fires and takes the job over (attempt + 1).
  */
-import { withStoredParent } from '../../../observability/trace-context';
+import { withStoredParent } from '../../../observability';
 import type { Logger } from '../../runtime';
 import { MeshError } from '../../runtime';
 import { isZkError } from '../../../mesh/registry';

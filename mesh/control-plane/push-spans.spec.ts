@@ -1,7 +1,7 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { xdsPushSpans } from './xds-push-spans';
+import { xdsPushSpans } from './push-spans';
 
 // The ACK/NACK path against a real control plane and Jaeger: test/observability/xds-push-trace.test.ts.
 const exporter = new InMemorySpanExporter();

@@ -8,8 +8,8 @@
  * registry changes, not requests.
  */
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import type { XdsServerHooks } from '../mesh/control-plane/hooks';
-import type { NodeInfo } from '../mesh/control-plane/stream-state';
+import type { XdsServerHooks } from './hooks';
+import type { NodeInfo } from './stream-state';
 
 const tracer = trace.getTracer('mediamesh/control-plane');
 
