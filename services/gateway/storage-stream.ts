@@ -6,7 +6,7 @@
  * services/storage/read-client.ts, which gateway, image and video share.)
  */
 import type * as grpc from '@grpc/grpc-js';
-import { type Readable, Transform, pipeline } from 'node:stream';
+import { finished, type Readable, Transform } from 'node:stream';
 import type { ObjectInfo, PutObjectHeader, PutObjectRequest, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { MeshError } from '../runtime';
 import { GatewayError, payloadTooLarge } from './errors';
@@ -40,15 +40,24 @@ export function writeObject(
         cb(null, { part: { $case: 'chunk', value: chunk } } satisfies PutObjectRequest);
       },
     });
-    // pipe (not pipeline) into the call: on a failure the call must stay writable for
-    // abortUpload's poison message instead of being destroyed by the pipeline.
-    toMessages.pipe(call as unknown as NodeJS.WritableStream);
-    pipeline(source, toMessages, (err: NodeJS.ErrnoException | null) => {
-      if (!err) return; // the unary callback settles success (or the storage's error)
+    // pipe (not pipeline) both ways. Into the call: on a failure the call must stay writable
+    // for abortUpload's poison message. From the request: a refused body (over the limit)
+    // must not destroy the request, which would reset the connection under the client still
+    // sending it before it reads the 413 (the route closes it lingering instead).
+    let failed = false;
+    const fail = (err: unknown) => {
+      if (failed) return;
+      failed = true;
+      source.unpipe(toMessages);
       toMessages.unpipe();
       settle(err);
       abortUpload(call);
-    });
+    };
+    toMessages.pipe(call as unknown as NodeJS.WritableStream);
+    source.pipe(toMessages);
+    toMessages.once('error', fail);
+    // The client going away mid-body (premature close) or the request failing.
+    finished(source, (err) => err && fail(err));
   });
 }
 

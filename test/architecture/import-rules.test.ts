@@ -17,8 +17,10 @@ const DIRS = ['core', 'fop', 'generated', 'services', 'mesh', 'observability', '
 
 async function cruiseIn(baseDir: string, dirs: string[], withTsConfig: boolean): Promise<IViolation[]> {
   const { cruise } = await import('dependency-cruiser');
-  const { default: extractDepcruiseOptions } = await import('dependency-cruiser/config-utl/extract-depcruise-options');
-  const { default: extractTSConfig } = await import('dependency-cruiser/config-utl/extract-ts-config');
+  // Subpath exports: loaded by name (this tsconfig's moduleResolution does not read "exports").
+  const load = (name: string) => import(name) as Promise<{ default: (file: string) => unknown }>;
+  const extractDepcruiseOptions = (await load('dependency-cruiser/config-utl/extract-depcruise-options')).default as (file: string) => Promise<ICruiseOptions>;
+  const extractTSConfig = (await load('dependency-cruiser/config-utl/extract-ts-config')).default as (file: string) => object;
   const options: ICruiseOptions = { ...(await extractDepcruiseOptions(CONFIG)), baseDir };
   if (!withTsConfig) delete options.tsConfig;
   const tsConfig = withTsConfig ? extractTSConfig(path.join(root, 'tsconfig.json')) : undefined;
