@@ -12,9 +12,11 @@ const SURFACES = ['fop', 'mesh/client', 'mesh/registry', 'mesh/envoy', 'mesh/env
 /**
  * Modules outside any surface on purpose: observability/start is every process's first
  * import (the SDK must patch @grpc/grpc-js and http before they load), so it is imported
- * by itself; an index import would load the rest of observability/ first.
+ * by itself; an index import would load the rest of observability/ first. A process entry
+ * (main.ts) is run, not used as an API: the CLI's `control-plane` command runs the control
+ * plane's main in its own process.
  */
-const BESIDE_THE_SURFACE = ['^observability/start\\.ts$'];
+const BESIDE_THE_SURFACE = ['^observability/start\\.ts$', '/main\\.ts$'];
 
 module.exports = {
   forbidden: [

@@ -9,7 +9,9 @@ export { setHttpRoute } from './http-route';
 export { PROMETHEUS_CONTENT_TYPE } from './metrics/prometheus-endpoint';
 export { telemetrySpecs, loadTelemetryConfig } from './config';
 export type { TelemetryConfig } from './config';
-export { otelServiceName, serviceNameFromEntry } from './service-name';
+export { otelServiceName, SERVICE_NAME_PREFIX, serviceNameFromEntry } from './service-name';
+export { fetchTrace, findSpans, parseOtlpTraces, waitForTrace } from './jaeger-query';
+export type { JaegerSpan, JaegerTrace, SpanKindName, WaitForTraceOptions } from './jaeger-query';
 
 // ---- internal: for the runtime, tests and benchmarks ----
 export { startTelemetry, resourceAttributes } from './telemetry';

@@ -6,8 +6,8 @@
 import { UsageError, type OptionSpecs, type ParsedArgs } from './command';
 import { setLogLevel } from '../../core/log';
 import { createZkSession, type ZkSession } from '../registry';
-import { editPolicy } from '../control-plane/policy/policy-edit';
-import type { ServicePolicy } from '../control-plane/policy/types';
+import { editPolicy, type ServicePolicy } from '../control-plane';
+import { zookeeperFromEnv } from '../../core/zookeeper-config';
 
 /** ZK_OPTIONS are the flags every policy command takes to find ZooKeeper. */
 export const ZK_OPTIONS = { zk: { type: 'string' }, 'base-path': { type: 'string' } } as const satisfies OptionSpecs;
@@ -20,11 +20,27 @@ export function serviceArg(p: ParsedArgs): string {
   return service;
 }
 
+/**
+ * zookeeperOf: where ZooKeeper is for a command, from its flags, else MEDIAMESH_ZK /
+ * MEDIAMESH_ZK_BASE_PATH as every process reads them (core/zookeeper-config.ts). Nobody guesses
+ * an address: without one the command says how to give it.
+ */
+export function zookeeperOf(p: ParsedArgs, baseFlag = 'base-path'): { connectString: string; base: string } {
+  let env;
+  try {
+    env = zookeeperFromEnv();
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+  const connectString = (typeof p.flags.zk === 'string' && p.flags.zk) || env.zk;
+  if (!connectString) throw new UsageError('where is ZooKeeper? pass --zk host:port or set MEDIAMESH_ZK');
+  const base = (typeof p.flags[baseFlag] === 'string' && (p.flags[baseFlag] as string)) || env.zkBasePath;
+  return { connectString, base };
+}
+
 /** withZk opens a session to --zk (or MEDIAMESH_ZK), runs fn, and closes it. */
 export async function withZk<T>(p: ParsedArgs, fn: (session: ZkSession, base: string) => Promise<T>): Promise<T> {
-  const connectString = (typeof p.flags.zk === 'string' && p.flags.zk) || process.env.MEDIAMESH_ZK;
-  if (!connectString) throw new UsageError('where is ZooKeeper? pass --zk host:port or set MEDIAMESH_ZK');
-  const base = (typeof p.flags['base-path'] === 'string' && p.flags['base-path']) || process.env.MEDIAMESH_ZK_BASE_PATH || '/mediamesh';
+  const { connectString, base } = zookeeperOf(p);
   setLogLevel('error'); // the session's JSON logs would bury the command's output
   const session = createZkSession({ connectString });
   try {

@@ -5,8 +5,7 @@
  * time axis that fills the rest of the line; spans with an error status are marked ✗ (and listed
  * with their messages at the end). The Jaeger built here has no UI, so this is how a trace is read.
  */
-import type { JaegerSpan, JaegerTrace } from '../../observability/jaeger-query';
-import { SERVICE_NAME_PREFIX } from '../../observability/service-name';
+import { SERVICE_NAME_PREFIX, type JaegerSpan, type JaegerTrace } from '../../observability';
 
 export interface WaterfallOptions {
   /** Columns to fill (the terminal's width). */

@@ -16,6 +16,8 @@ export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
 export { retryCutResponseProvider } from './retry-cut-response';
 export { retryUnavailable } from './retry-unavailable';
 export { readHeadThenChunks } from './head-then-chunks';
+export { callDynamic, findMethod, listMethods } from './dynamic-call';
+export type { DynamicMethod } from './dynamic-call';
 export type { HeadMessages, Part } from './head-then-chunks';
 export type { BootstrapOptions } from './bootstrap';
 

@@ -17,7 +17,9 @@ export type { Snapshot, TypeResources } from './snapshot';
 export { validatePolicy } from './policy/validate-policy';
 export { policyPath, readPolicy, watchPolicies, writePolicy } from './policy/policy-store';
 export { loadPolicyFile, seedPolicies } from './policy/policy-file';
-export type { ServicePolicy } from './policy/types';
+export { editPolicy, parseWeights, promote, rollback, withFault, withHeaderRoute, withoutHeaderRoutes, withWeights } from './policy/policy-edit';
+export type { FaultPolicy, ServicePolicy } from './policy/types';
+export { controlPlaneUnreachable, invalidPolicyError, policyFileError } from './errors';
 export type { MeshState, NodeGroup, ValidationResult } from './types';
 
 // ---- internals (tests, tools) ---------------------------------------------------------

@@ -12,7 +12,7 @@ export { createRegistrationHook } from './registration-hook';
 export type { RegistrationHookOptions } from './registration-hook';
 export { registerZkResolver } from './zk-resolver';
 export type { ZkResolverOptions } from './zk-resolver';
-export { isZkError, ZkError } from './errors';
+export { isZkError, registryUnavailable, ZkError } from './errors';
 export type { ZkErrorCode } from './errors';
 export type {
   CuratorInstance,

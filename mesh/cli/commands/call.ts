@@ -1,7 +1,7 @@
 /** `mediamesh call`: one gRPC call through the mesh, JSON in and out. */
 import * as grpc from '@grpc/grpc-js';
 import { MESH_TARGET_OPTIONS, meshTarget } from '../mesh-target';
-import { callDynamic, findMethod, listMethods } from '../../client/dynamic-call';
+import { callDynamic, findMethod, listMethods } from '../../client';
 import { UsageError, type Command } from '../command';
 
 export const command: Command = {

@@ -1,8 +1,7 @@
 /** `mediamesh canary`: version weights for a service (canary), promote, roll back. */
 import { UsageError, type Command } from '../command';
 import { applyEdit, serviceArg, withZk, ZK_OPTIONS } from '../policy-support';
-import { parseWeights, promote, rollback, withWeights } from '../../control-plane/policy/policy-edit';
-import { readPolicy } from '../../control-plane/policy/policy-store';
+import { parseWeights, promote, readPolicy, rollback, withWeights } from '../../control-plane';
 
 export const command: Command = {
   summary: 'split traffic between versions of a service (canary), promote or roll back',

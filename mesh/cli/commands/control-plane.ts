@@ -1,5 +1,5 @@
 /** `mediamesh control-plane`: run the xDS control plane in the foreground. */
-import { controlPlaneSpecs } from '../../control-plane/config';
+import { controlPlaneSpecs } from '../../control-plane';
 import { runControlPlaneMain } from '../../control-plane/main';
 import type { Command } from '../command';
 

@@ -1,8 +1,7 @@
 /** `mediamesh fault`: inject delays and aborts into a service's calls, with an expiry. */
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { applyEdit, serviceArg, ZK_OPTIONS } from '../policy-support';
-import { withFault } from '../../control-plane/policy/policy-edit';
-import type { FaultPolicy } from '../../control-plane/policy/types';
+import { withFault, type FaultPolicy } from '../../control-plane';
 
 /** parseDurationMs reads 250ms, 2s, 5m, 1h. */
 export function parseDurationMs(text: string, flagName: string): number {

@@ -3,16 +3,15 @@
  * x-discovery registry: Java services show up too), as a table or JSON.
  */
 import type { Command } from '../command';
-import { createRegistry } from '../../registry/registry';
-import { registryUnavailable } from '../../registry/errors';
-import type { RegistrySnapshot } from '../../registry/types';
+import { createRegistry, registryUnavailable, type RegistrySnapshot } from '../../registry';
+import { zookeeperOf } from '../policy-support';
 import type { Logger } from '../../../core/log';
 
 const USAGE = `usage: mediamesh ls [--zk host:port[,host:port]] [--base /mediamesh] [--json] [--timeout-ms 5000]
 
 Lists every service registered in ZooKeeper with its instances: address, version, zone,
 health and age. Invalid znodes are skipped with a message on stderr.
-  --zk          ZooKeeper connect string (default $MEDIAMESH_ZK, else 127.0.0.1:2181)
+  --zk          ZooKeeper connect string (default $MEDIAMESH_ZK, or the running local mesh's)
   --base        base path (default $MEDIAMESH_ZK_BASE_PATH, else /mediamesh)
   --json        print {"services": {"<name>": [instance, ...]}}
   --timeout-ms  how long to wait for ZooKeeper (default 5000)
@@ -55,8 +54,7 @@ export const command: Command = {
   usage: USAGE,
   options: { zk: { type: 'string' }, base: { type: 'string' }, json: { type: 'boolean' }, 'timeout-ms': { type: 'string' } },
   async run(p) {
-    const connectString = (p.flags.zk as string | undefined) || process.env.MEDIAMESH_ZK || '127.0.0.1:2181';
-    const basePath = (p.flags.base as string | undefined) || process.env.MEDIAMESH_ZK_BASE_PATH || '/mediamesh';
+    const { connectString, base: basePath } = zookeeperOf(p, 'base');
     const timeoutMs = Number(p.flags['timeout-ms'] ?? 5000);
     const registry = createRegistry({ connectString, basePath, log: stderrLogger });
     try {

@@ -1,7 +1,7 @@
 /** `mediamesh route`: header-based routing of a service's calls to one version. */
 import { UsageError, type Command } from '../command';
 import { applyEdit, serviceArg, ZK_OPTIONS } from '../policy-support';
-import { withHeaderRoute, withoutHeaderRoutes } from '../../control-plane/policy/policy-edit';
+import { withHeaderRoute, withoutHeaderRoutes } from '../../control-plane';
 
 export const command: Command = {
   summary: 'route calls carrying a header to one version of a service',

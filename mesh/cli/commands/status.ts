@@ -1,5 +1,5 @@
 /** `mediamesh status`: every node connected to the control plane and what it holds. */
-import { controlPlaneUnreachable } from '../../control-plane/errors';
+import { controlPlaneUnreachable } from '../../control-plane';
 import { flag, type Command } from '../command';
 
 interface NodeStatus {

@@ -3,8 +3,7 @@
  * API (observability/jaeger-query.ts) and draws it as a waterfall in the terminal (../trace-waterfall.ts).
  * Jaeger is --jaeger, or the one the running local mesh names in $MEDIAMESH_HOME/ready.json.
  */
-import { fetchTrace, findSpans, type JaegerTrace } from '../../../observability/jaeger-query';
-import { otelServiceName } from '../../../observability/service-name';
+import { fetchTrace, findSpans, otelServiceName, type JaegerTrace } from '../../../observability';
 import { UsageError, type Command } from '../command';
 import { readLocalMesh } from '../local-defaults';
 import { renderWaterfall } from '../trace-waterfall';
