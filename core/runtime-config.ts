@@ -1,6 +1,6 @@
 /** The configuration every service process shares (prefix MEDIAMESH_). */
 import { randomBytes } from 'node:crypto';
-import { bool, bytes, int, ipLiteral, oneOf, str, type EnvSpec } from './config';
+import { bool, bytes, int, ipLiteral, oneOf, str, type ConfigOf, type EnvSpec } from './config';
 import { zookeeperSpecs } from './zookeeper-config';
 
 const id = randomBytes(3).toString('hex');
@@ -40,3 +40,6 @@ export const runtimeSpecs = {
 
 /** defaultInstanceId is <service>-<random hex>. */
 export const defaultInstanceId = (service: string): string => `${service}-${id}`;
+
+/** RuntimeConfig is the shared configuration as loaded. */
+export type RuntimeConfig = ConfigOf<typeof runtimeSpecs>;

@@ -12,5 +12,6 @@ export { runtimeSpecs } from '../../core/runtime-config';
 export { INSTANCE_HEADER } from './server-call-interceptor';
 export type { ObservedCall, ServerCallObserver } from './server-call-interceptor';
 export { loadProtos, runMain, runService } from './server';
-export type { RunningService, RuntimeConfig, ServiceContext, ServiceDefinition } from './server';
+export type { AnyServiceDefinition, Cleanup, RunningService, RuntimeConfig, ServiceContext, ServiceDefinition, TransportServiceDefinition } from './server';
+export type { Transport } from './transport';
 export { callSignal, clientStreaming, streaming, toStatus, unary, write } from './handlers';
