@@ -29,19 +29,22 @@ export function toStatus(log: Logger, method: string, err: unknown, started = Da
   return e.toServiceError();
 }
 
+/** respond runs `fn` for a call answered with one message (unary or client-streaming). */
+function respond<Res>(log: Logger, method: string, call: CancellableCall, callback: grpc.sendUnaryData<Res>, fn: (signal: AbortSignal) => Promise<Res>): void {
+  const started = Date.now();
+  const signal = callSignal(call);
+  // Through a promise even for synchronous throws (validation), so every error becomes a status.
+  Promise.resolve()
+    .then(() => fn(signal))
+    .then(
+      (res) => callback(null, res),
+      (err) => callback(toStatus(log, method, err, started) as grpc.ServiceError),
+    );
+}
+
 /** unary adapts `fn(request, signal, call)` to a grpc-js unary handler. */
 export function unary<Req, Res>(log: Logger, method: string, fn: (req: Req, signal: AbortSignal, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>): grpc.handleUnaryCall<Req, Res> {
-  return (call, callback) => {
-    const started = Date.now();
-    const signal = callSignal(call);
-    // Through a promise even for synchronous throws (validation), so every error becomes a status.
-    Promise.resolve()
-      .then(() => fn(call.request, signal, call))
-      .then(
-        (res) => callback(null, res),
-        (err) => callback(toStatus(log, method, err, started) as grpc.ServiceError),
-      );
-  };
+  return (call, callback) => respond(log, method, call, callback, (signal) => fn(call.request, signal, call));
 }
 
 /** clientStreaming adapts `fn(call, signal)` (which reads the request stream) to a grpc-js client-streaming handler. */
@@ -50,16 +53,7 @@ export function clientStreaming<Req, Res>(
   method: string,
   fn: (call: grpc.ServerReadableStream<Req, Res>, signal: AbortSignal) => Promise<Res>,
 ): grpc.handleClientStreamingCall<Req, Res> {
-  return (call, callback) => {
-    const started = Date.now();
-    const signal = callSignal(call);
-    Promise.resolve()
-      .then(() => fn(call, signal))
-      .then(
-        (res) => callback(null, res),
-        (err) => callback(toStatus(log, method, err, started) as grpc.ServiceError),
-      );
-  };
+  return (call, callback) => respond(log, method, call, callback, (signal) => fn(call, signal));
 }
 
 /** streaming adapts an async function writing to a server stream; errors end the stream with a status. */
