@@ -39,12 +39,13 @@ export interface ServedPort {
  * PORT_VARIABLES: variables that make a process listen, with their protocol and bind-address
  * variable. `required` ports must be fixed in a container (0 = a random port); optional ones
  * (metrics) may stay off (a negative value). MEDIAMESH_PORT is a shared runtime variable every
- * process parses, but only processes started through runMain/runService serve gRPC on it (the
- * gateway parses it and serves HTTP on MEDIAMESH_GATEWAY_PORT), hence servedWhen: a call found in
- * the process's own sources (outside services/runtime and core/, which define them).
+ * process parses, but only processes that define a gRPC service (a ServiceDefinition, with its
+ * protoFiles) serve gRPC on it: the gateway runs on the same service host with its HTTP server as
+ * the transport, on MEDIAMESH_GATEWAY_PORT. Hence servedWhen: found in the process's own sources
+ * (outside services/runtime and core/, which define the host).
  */
 export const PORT_VARIABLES: Record<string, { protocol: 'grpc' | 'http'; hostVariable: string; required: boolean; servedWhen?: RegExp }> = {
-  MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', required: true, servedWhen: /\brun(Main|Service)\(/ },
+  MEDIAMESH_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_HOST', required: true, servedWhen: /\bprotoFiles\s*:/ },
   MEDIAMESH_GATEWAY_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_GATEWAY_HOST', required: true },
   MEDIAMESH_XDS_PORT: { protocol: 'grpc', hostVariable: 'MEDIAMESH_CP_HOST', required: true },
   MEDIAMESH_CP_STATUS_PORT: { protocol: 'http', hostVariable: 'MEDIAMESH_CP_STATUS_HOST', required: true },
@@ -57,7 +58,7 @@ export interface ProcessCheck {
   readonly known: KnownEnv;
   /**
    * registers: the process registers itself in ZooKeeper when MEDIAMESH_ZK is set (it runs the
-   * runtime's hooks: through runMain/runService, or hookFactories() as the gateway does), so
+   * runtime's hooks: through runMain/runService, or hookFactories() directly), so
    * its MEDIAMESH_ADVERTISE_ADDRESS must be an address other hosts reach it at.
    */
   readonly registers: boolean;
