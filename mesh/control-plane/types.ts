@@ -39,6 +39,10 @@ export interface NodeGroup {
   readonly appPort?: number;
   /** Envoy only: static cluster of the OTLP collector (tracing on when set). */
   readonly otelCluster?: string;
+  /** Envoy only: where its listeners bind (node metadata; 127.0.0.1:15001 and 0.0.0.0:15006 by default). */
+  readonly outboundPort?: number;
+  readonly inboundAddress?: string;
+  readonly inboundPort?: number;
 }
 
 /** MeshChange says what moved since the last build, so translators can skip work. */

@@ -2,13 +2,16 @@
  * createEnvoyBootstrap: the Envoy v3 bootstrap of a mediamesh sidecar. ADS (state of the
  * world) to the control plane over HTTP/2 with keepalives, an admin listener, and an
  * `otel` cluster (HTTP/2) for the OpenTelemetry tracer (`envoy.tracers.opentelemetry`) that
- * the control plane configures in every listener's HCM. Node metadata MESH_ROLE=envoy makes the control plane send real listeners
- * (outbound 127.0.0.1:15001, inbound 0.0.0.0:15006 → APP_PORT). Route timeouts are set
- * to 0s by the control plane, so streams are not cut at Envoy's 15 s default.
+ * the control plane configures in every listener's HCM. Node metadata MESH_ROLE=envoy makes
+ * the control plane send real listeners, on the ports the metadata names (OUTBOUND_PORT on
+ * 127.0.0.1, default 15001; INBOUND_ADDRESS:INBOUND_PORT, default 0.0.0.0:15006 → APP_PORT), so
+ * several sidecars can share one host. Route timeouts are set to 0s by the control plane, so
+ * streams are not cut at Envoy's 15 s default. Stats are limited to what operators read
+ * (STATS_KEPT): each stat costs every sidecar memory, the rest are never looked at.
  */
 import { isIP } from 'node:net';
 import { stringify } from 'yaml';
-import { TYPE_URL } from '../envoy-api';
+import { ENVOY_INBOUND_PORT, ENVOY_OUTBOUND_PORT, TYPE_URL } from '../envoy-api';
 
 /** OTEL_CLUSTER is the static cluster of the OTLP collector in every sidecar bootstrap. */
 export const OTEL_CLUSTER = 'otel';
@@ -25,7 +28,22 @@ export interface EnvoyBootstrapOptions {
   readonly nodeId?: string;
   readonly zone?: string;
   readonly adminPort?: number;
+  /** Port of the outbound listener on 127.0.0.1 (default 15001). */
+  readonly outboundPort?: number;
+  /** Address and port of the inbound listener (default 0.0.0.0:15006; 127.0.0.1 on a shared host). */
+  readonly inboundAddress?: string;
+  readonly inboundPort?: number;
 }
+
+/** ENVOY_PORTS are the listener ports of a sidecar alone on its host (a pod): Istio's numbers. */
+export const ENVOY_PORTS = { outbound: ENVOY_OUTBOUND_PORT, inbound: ENVOY_INBOUND_PORT, admin: 9901 } as const;
+
+/**
+ * STATS_KEPT: the stat name prefixes a sidecar keeps. Upstream request counts, circuit breakers and
+ * outlier ejections per cluster, listener and connection-manager totals, xDS health; nothing per
+ * virtual host or per runtime key.
+ */
+export const STATS_KEPT = ['cluster.', 'cluster_manager.', 'listener.', 'listener_manager.', 'http.', 'server.', 'control_plane.'];
 
 /** splitHostPort parses host:port (IPv6 in brackets). */
 export function splitHostPort(value: string, what: string): { host: string; port: number } {
@@ -58,8 +76,16 @@ function staticCluster(name: string, hostPort: { host: string; port: number }, h
 /** createEnvoyBootstrap returns the bootstrap as an object (Envoy YAML shape). */
 export function createEnvoyBootstrap(o: EnvoyBootstrapOptions): Record<string, unknown> {
   const xds = splitHostPort(o.xds, '--xds');
-  const metadata: Record<string, string> = { MESH_ROLE: 'envoy', APP_SERVICE: o.service };
-  if (o.appPort) metadata.APP_PORT = String(o.appPort);
+  const metadata: Record<string, string> = {
+    MESH_ROLE: 'envoy',
+    APP_SERVICE: o.service,
+    OUTBOUND_PORT: String(o.outboundPort ?? ENVOY_PORTS.outbound),
+  };
+  if (o.appPort) {
+    metadata.APP_PORT = String(o.appPort);
+    metadata.INBOUND_ADDRESS = o.inboundAddress ?? '0.0.0.0';
+    metadata.INBOUND_PORT = String(o.inboundPort ?? ENVOY_PORTS.inbound);
+  }
   const clusters = [staticCluster('xds_cluster', xds, { connection_keepalive: { interval: '30s', timeout: '5s' } })];
   const bootstrap: Record<string, unknown> = {
     node: { id: o.nodeId ?? `${o.service}-sidecar`, cluster: o.service, locality: { zone: o.zone ?? '' }, metadata },
@@ -69,7 +95,8 @@ export function createEnvoyBootstrap(o: EnvoyBootstrapOptions): Record<string, u
       lds_config: { resource_api_version: 'V3', ads: {}, initial_fetch_timeout: '15s' },
     },
     static_resources: { clusters },
-    admin: { address: { socket_address: { address: '127.0.0.1', port_value: o.adminPort ?? 9901 } } },
+    stats_config: { stats_matcher: { inclusion_list: { patterns: STATS_KEPT.map((prefix) => ({ prefix })) } } },
+    admin: { address: { socket_address: { address: '127.0.0.1', port_value: o.adminPort ?? ENVOY_PORTS.admin } } },
   };
   if (o.otlp) {
     // Bootstrap-level `tracing` is deprecated: the tracer lives in each listener's HCM, which

@@ -1,7 +1,8 @@
 /**
  * LDS translator. Proxyless nodes get an api_listener per mesh service (`xds:///image` →
- * listener `image`); Envoy nodes get real listeners: outbound 127.0.0.1:15001 and, when
- * the node names its app port, inbound 0.0.0.0:15006. The fault filter is configured per
+ * listener `image`); Envoy nodes get real listeners on the ports their node metadata names:
+ * outbound 127.0.0.1:<OUTBOUND_PORT> (15001) and, when the node names its app port, inbound
+ * <INBOUND_ADDRESS>:<INBOUND_PORT> (0.0.0.0:15006). The fault filter is configured per
  * virtual host (RDS); the router filter is always last.
  */
 import { TYPE_URL } from '../../envoy-api';
@@ -71,8 +72,9 @@ export const ldsTranslator: Translator = {
   needsPush: (change: MeshChange) => change.serviceSet || change.policies.size > 0,
   build(state: MeshState, group: NodeGroup) {
     if (group.role === 'envoy') {
-      const out = [{ name: ENVOY_OUTBOUND, object: envoyListener(group, ENVOY_OUTBOUND, '127.0.0.1', ENVOY_OUTBOUND_PORT, 'OUTBOUND') }];
-      if (group.appPort) out.push({ name: ENVOY_INBOUND, object: envoyListener(group, ENVOY_INBOUND, '0.0.0.0', ENVOY_INBOUND_PORT, 'INBOUND') });
+      const out = [{ name: ENVOY_OUTBOUND, object: envoyListener(group, ENVOY_OUTBOUND, '127.0.0.1', group.outboundPort ?? ENVOY_OUTBOUND_PORT, 'OUTBOUND') }];
+      if (group.appPort)
+        out.push({ name: ENVOY_INBOUND, object: envoyListener(group, ENVOY_INBOUND, group.inboundAddress ?? '0.0.0.0', group.inboundPort ?? ENVOY_INBOUND_PORT, 'INBOUND') });
       return out;
     }
     return sortedServices(state).map((svc) => {
