@@ -21,6 +21,8 @@ export const TYPE_URL = {
   fault: 'type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault',
   otel: 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
   httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
+  previousHosts: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
+  downstreamConnections: 'type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig',
 } as const;
 
 /** ENVOY_PROTO_FILES are the entry files; imports pull in the rest. */
@@ -36,6 +38,8 @@ export const ENVOY_PROTO_FILES = [
   'envoy/config/bootstrap/v3/bootstrap.proto',
   'envoy/config/trace/v3/opentelemetry.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
+  'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
 ];
 
 /** envoyProtoDirs are the include directories inside grpc-js-xds's deps/. */

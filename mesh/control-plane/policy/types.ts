@@ -24,6 +24,15 @@ export interface RetryPolicy {
   readonly attempts: number;
   readonly backoffBaseMs?: number;
   readonly backoffMaxMs?: number;
+  /** Envoy only (gRPC clients have no per-try timeout): an attempt slower than this is abandoned and retried. */
+  readonly perTryTimeoutMs?: number;
+}
+
+/** CircuitBreakerPolicy: limits per caller on one service's cluster; calls beyond them fail at once (UNAVAILABLE). */
+export interface CircuitBreakerPolicy {
+  readonly maxRequests: number;
+  /** Envoy only: requests waiting for a connection (gRPC clients honour max requests only). */
+  readonly maxPendingRequests?: number;
 }
 
 export interface FaultPolicy {
@@ -51,7 +60,7 @@ export interface ServicePolicy {
   readonly timeoutMs?: number;
   readonly fault?: FaultPolicy;
   readonly outlierDetection?: OutlierPolicy;
-  readonly circuitBreaker?: { readonly maxRequests: number };
+  readonly circuitBreaker?: CircuitBreakerPolicy;
   /** Prefer instances in the caller's zone; other zones only when it has none healthy. */
   readonly zonePreference?: boolean;
   /** The stable version `mediamesh canary --rollback` returns to (kept by the CLI across canary steps). */

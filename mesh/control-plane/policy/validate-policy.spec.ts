@@ -10,11 +10,11 @@ describe('validatePolicy', () => {
       lb: { policy: 'ring_hash', hashHeader: 'x-user' },
       subsets: [{ version: 'v1', weight: 90 }, { version: 'v2', weight: 10 }],
       headerRoutes: [{ header: 'x-canary', exact: 'yes', version: 'v2' }],
-      retry: { on: ['unavailable'], attempts: 2, backoffBaseMs: 10, backoffMaxMs: 100 },
+      retry: { on: ['unavailable'], attempts: 2, backoffBaseMs: 10, backoffMaxMs: 100, perTryTimeoutMs: 300 },
       timeoutMs: 1000,
       fault: { delay: { ms: 10, percent: 0.5 }, expiresAt: '2030-01-01T00:00:00Z' },
       outlierDetection: { failurePercentThreshold: 50 },
-      circuitBreaker: { maxRequests: 10 },
+      circuitBreaker: { maxRequests: 10, maxPendingRequests: 5 },
       zonePreference: true,
     };
     expect(validatePolicy(full)).toEqual({ ok: true, value: full });

@@ -91,12 +91,13 @@ export function validatePolicy(input: unknown): ValidationResult<ServicePolicy> 
       });
   }
   c.obj(input, 'retry', '', (r, p) => {
-    c.unknown(r, 'retry', ['on', 'attempts', 'backoffBaseMs', 'backoffMaxMs']);
+    c.unknown(r, 'retry', ['on', 'attempts', 'backoffBaseMs', 'backoffMaxMs', 'perTryTimeoutMs']);
     if (!Array.isArray(r.on) || r.on.length === 0) c.fail(`${p}on`, `must be a non-empty list of ${RETRY_CODES.join(', ')}`);
     else r.on.forEach((code, i) => (RETRY_CODES as readonly unknown[]).includes(code) || c.fail(`${p}on[${i}]`, `unknown code ${String(code)} (use ${RETRY_CODES.join(', ')})`));
     c.num(r, 'attempts', p, 1, 10, true);
     c.num(r, 'backoffBaseMs', p, 1, 60_000);
     c.num(r, 'backoffMaxMs', p, 1, 600_000);
+    c.num(r, 'perTryTimeoutMs', p, 1, DAY_MS);
     if (typeof r.backoffBaseMs === 'number' && typeof r.backoffMaxMs === 'number' && r.backoffMaxMs < r.backoffBaseMs) c.fail(`${p}backoffMaxMs`, 'must be >= backoffBaseMs');
   });
   c.num(input, 'timeoutMs', '', 1, DAY_MS);
@@ -125,8 +126,9 @@ export function validatePolicy(input: unknown): ValidationResult<ServicePolicy> 
     c.num(o, 'requestVolume', p, 1, 1_000_000);
   });
   c.obj(input, 'circuitBreaker', '', (b, p) => {
-    c.unknown(b, 'circuitBreaker', ['maxRequests']);
+    c.unknown(b, 'circuitBreaker', ['maxRequests', 'maxPendingRequests']);
     c.num(b, 'maxRequests', p, 1, 1_000_000, true);
+    c.num(b, 'maxPendingRequests', p, 1, 1_000_000);
   });
   if (input.zonePreference !== undefined && typeof input.zonePreference !== 'boolean') c.fail('zonePreference', 'must be true or false');
   c.str(input, 'rollbackVersion', '');

@@ -40,7 +40,10 @@ export function buildCluster(name: string, svc: ServiceState, group: NodeGroup):
     lb_policy: p.lb?.policy === 'ring_hash' ? 'RING_HASH' : 'ROUND_ROBIN',
   };
   if (p.lb?.policy === 'ring_hash') cluster.ring_hash_lb_config = { hash_function: 'XX_HASH', minimum_ring_size: 1024 };
-  if (p.circuitBreaker) cluster.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: p.circuitBreaker.maxRequests } }] };
+  if (p.circuitBreaker) {
+    const { maxRequests, maxPendingRequests } = p.circuitBreaker;
+    cluster.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: maxRequests }, ...(maxPendingRequests ? { max_pending_requests: { value: maxPendingRequests } } : {}) }] };
+  }
   if (p.outlierDetection) cluster.outlier_detection = outlier(p.outlierDetection);
   if (group.role === 'envoy') cluster.typed_extension_protocol_options = HTTP2_OPTIONS;
   return cluster;

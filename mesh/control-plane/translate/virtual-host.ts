@@ -8,12 +8,14 @@ import type { ServicePolicy } from '../policy/types';
 import { activeFault, faultConfig } from './fault';
 import type { NodeRole, ServiceState } from '../types';
 import { clusterName, duration, FAULT_FILTER } from './names';
+import { envoyRetryPolicy } from './envoy-retry';
 
 function routeAction(svc: ServiceState, target: Record<string, unknown>, role: NodeRole): Record<string, unknown> {
   const p: ServicePolicy = svc.policy;
   const action: Record<string, unknown> = { ...target };
   if (p.lb?.policy === 'ring_hash' && p.lb.hashHeader) action.hash_policy = [{ header: { header_name: p.lb.hashHeader } }];
-  if (p.retry) {
+  if (role === 'envoy') action.retry_policy = envoyRetryPolicy(p.retry);
+  else if (p.retry) {
     const retry: Record<string, unknown> = { retry_on: p.retry.on.join(','), num_retries: { value: p.retry.attempts } };
     if (p.retry.backoffBaseMs) retry.retry_back_off = { base_interval: duration(p.retry.backoffBaseMs), ...(p.retry.backoffMaxMs ? { max_interval: duration(p.retry.backoffMaxMs) } : {}) };
     action.retry_policy = retry;
