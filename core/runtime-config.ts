@@ -15,6 +15,12 @@ export const runtimeSpecs = {
     fallback: '127.0.0.1',
     parse: ipLiteral,
   },
+  advertisePort: {
+    name: 'MEDIAMESH_ADVERTISE_PORT',
+    doc: 'port registered in ZooKeeper when callers reach this instance through its sidecar (its inbound listener); 0 = the gRPC port',
+    fallback: 0,
+    parse: int(0, 65535),
+  },
   instanceId: {
     name: 'MEDIAMESH_INSTANCE_ID',
     doc: 'instance id (default <service>-<random>)',

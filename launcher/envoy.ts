@@ -5,12 +5,12 @@
  * runs with --disable-hot-restart (no shared-memory region, so no --base-id to keep apart), its own
  * admin port, and the ports its bootstrap's node metadata names.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderYaml } from '../mesh/envoy/bootstrap';
-import { killGroupOnExit } from './process';
+import { signalGroup, spawnGroup, stopGroup } from './process';
 
 /** ENVOY_VERSION is the version scripts/envoy-install.sh pins. */
 export const ENVOY_VERSION = '1.40.0';
@@ -98,12 +98,12 @@ export async function startEnvoy(opts: EnvoyOptions): Promise<EnvoyProcess> {
   const bootstrapFile = path.join(dir, `${nodeId}.envoy.yaml`);
   fs.writeFileSync(bootstrapFile, renderYaml(opts.bootstrap));
   const adminUrl = `http://${adminAddress(opts.bootstrap)}`;
-  const child = spawn(
+  // Through spawnGroup, as every child of the launcher: it cannot outlive the launcher (watchdog, exit hook).
+  const child = spawnGroup(
     bin,
     ['-c', bootstrapFile, '--disable-hot-restart', '--concurrency', String(opts.concurrency ?? 1), '-l', opts.logLevel ?? 'warning', '--log-format', '[%Y-%m-%d %T.%e][%l] %v'],
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    { name: `envoy ${nodeId}`, graceMs: 5_000 },
   );
-  killGroupOnExit(child);
   let log = '';
   const onLog = (d: Buffer) => {
     if (opts.echo) process.stderr.write(d);
@@ -113,23 +113,12 @@ export async function startEnvoy(opts: EnvoyOptions): Promise<EnvoyProcess> {
   child.stderr!.on('data', onLog);
   const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   const gone = () => child.exitCode !== null || child.signalCode !== null;
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      /* already gone */
-    }
-  };
   const cleanup = () => {
     if (ownDir) fs.rmSync(dir, { recursive: true, force: true });
   };
+  // Envoy exits at once on SIGTERM (no drain of its own: its app drains first, then the sidecar goes).
   const stop = async (graceMs = 5_000) => {
-    if (!gone()) {
-      signal('SIGTERM');
-      const timer = setTimeout(() => signal('SIGKILL'), graceMs);
-      await exited;
-      clearTimeout(timer);
-    }
+    await stopGroup(child, graceMs);
     cleanup();
     return exited;
   };
@@ -150,7 +139,7 @@ export async function startEnvoy(opts: EnvoyOptions): Promise<EnvoyProcess> {
     admin,
     stop,
     kill: async () => {
-      signal('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       await exited;
       cleanup();
       return exited;

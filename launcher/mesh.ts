@@ -2,6 +2,11 @@
  * startMesh: the whole mesh on 127.0.0.1 from dist/ — real ZooKeeper, Jaeger (when built),
  * the control plane, storage, image ×N, video and the gateway — for end-to-end tests,
  * chaos runs and `npm start` (mesh/cli/commands/up.ts). Everything started is stopped by stop().
+ * meshMode 'envoy' gives every process its own Envoy sidecar, as a pod would have (sidecar.ts):
+ * the sidecar starts first and is ready before its app, the app dials its outbound listener and
+ * registers the sidecar's inbound port in ZooKeeper, and the sidecar goes when its app goes (a
+ * killed instance takes its sidecar with it, as a deleted pod does). The gateway's sidecar is
+ * outbound only: the gateway's HTTP port is the mesh's edge, not a mesh endpoint.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +14,9 @@ import * as path from 'node:path';
 import { createXdsBootstrap } from '../mesh/client';
 import { allocatorEnv } from '../core/allocator';
 import { jaegerBinary, startJaeger } from './jaeger';
+import { requireEnvoy } from './envoy';
 import { freePort } from './ports';
+import { startSidecar, type Sidecar } from './sidecar';
 import { startService, type StartedService } from './process';
 import { startZooKeeper, type ZooKeeperServer } from './zookeeper';
 
@@ -42,6 +49,8 @@ export interface MeshOptions {
   signingKeys?: string;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /** 'envoy': every mesh process with its own Envoy sidecar (Envoy must be installed); default 'proxyless'. */
+  meshMode?: 'envoy' | 'proxyless';
   /** Echo children's output (debugging). */
   echo?: boolean;
 }
@@ -49,24 +58,32 @@ export interface MeshOptions {
 export interface JaegerHandle {
   readonly uiUrl: string;
   readonly otlpHttpUrl: string;
+  /** OTLP/gRPC host:port (where Envoy's OpenTelemetry tracer exports). */
+  readonly otlpGrpcAddr: string;
   stop(): Promise<void>;
 }
 
+/** MeshProcess is a started mesh process and, in envoy mode, its sidecar. */
+export type MeshProcess = StartedService & { readonly sidecar?: Sidecar };
+
 export interface LocalMesh {
   readonly home: string;
+  readonly meshMode: 'envoy' | 'proxyless';
   readonly zk: ZooKeeperServer;
   readonly jaeger?: JaegerHandle;
   readonly controlPlane: StartedService & { statusPort?: number };
-  readonly storage: StartedService[];
-  readonly images: StartedService[];
-  readonly video: StartedService[];
-  readonly gateway?: StartedService & { url: string };
+  readonly storage: MeshProcess[];
+  readonly images: MeshProcess[];
+  readonly video: MeshProcess[];
+  readonly gateway?: MeshProcess & { url: string };
+  /** Every running sidecar by its app's instance id (envoy mode; empty otherwise). */
+  sidecars(): Map<string, Sidecar>;
   /** Path of an xDS bootstrap file outside proxyless clients can use (GRPC_XDS_BOOTSTRAP). */
   readonly xdsBootstrap: string;
   readonly adminToken: string;
   /** Environment that points a process at this mesh (MEDIAMESH_ZK, MEDIAMESH_XDS_SERVER, OTEL_*). */
   readonly env: Record<string, string>;
-  startInstance(service: 'image' | 'storage' | 'video', spec?: InstanceSpec): Promise<StartedService>;
+  startInstance(service: 'image' | 'storage' | 'video', spec?: InstanceSpec): Promise<MeshProcess>;
   startControlPlane(): Promise<StartedService>;
   stop(): Promise<void>;
 }
@@ -89,6 +106,9 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
     for (const s of stoppers.splice(0).reverse()) await s().catch(() => undefined);
     if (ownHome) fs.rmSync(home, { recursive: true, force: true });
   };
+  const meshMode = opts.meshMode ?? 'proxyless';
+  if (meshMode === 'envoy') requireEnvoy();
+  const sidecars = new Map<string, Sidecar>();
   try {
     const zk = await startZooKeeper({ port: opts.zkPort, dataDir: opts.zkDataDir });
     stoppers.push(() => zk.stop());
@@ -110,29 +130,69 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
       MEDIAMESH_HOME: home,
       MEDIAMESH_ADMIN_TOKEN: adminToken,
       MEDIAMESH_VIDEO_TMPDIR: videoTmp,
+      // Envoy mode sets it per process with its sidecar's address; never inherit a caller's.
+      MEDIAMESH_MESH_MODE: 'proxyless',
       // jemalloc preloaded when installed, else MALLOC_ARENA_MAX=2 (core/allocator.ts).
       ...allocatorEnv(),
       ...(jaeger ? { OTEL_EXPORTER_OTLP_ENDPOINT: jaeger.otlpHttpUrl } : { OTEL_SDK_DISABLED: 'true' }),
       ...opts.env,
     };
     const counters: Record<string, number> = {};
-    const launch = async (service: string, spec: InstanceSpec = {}, extra: Record<string, string> = {}) => {
-      counters[service] = (counters[service] ?? 0) + 1;
-      const svc = await startService(ENTRY[service], {
+    /** withSidecar starts a process's sidecar and returns what its app needs to use it. */
+    const withSidecar = async (service: string, instanceId: string, zone: string): Promise<{ sidecar: Sidecar; env: Record<string, string> }> => {
+      const appPort = service === 'gateway' ? undefined : await freePort();
+      const sidecar = await startSidecar({
+        service,
+        nodeId: `${instanceId}-envoy`,
+        xds: `127.0.0.1:${xdsPort}`,
+        otlp: jaeger?.otlpGrpcAddr,
+        appPort,
+        zone,
+        dir: path.join(home, 'envoy'),
         echo: opts.echo,
-        env: {
-          ...env,
-          MEDIAMESH_SERVICE_NAME: service,
-          MEDIAMESH_INSTANCE_ID: spec.instanceId ?? `${service}-${counters[service]}`,
-          ...(spec.version ? { MEDIAMESH_VERSION: spec.version } : {}),
-          ...(spec.zone ? { MEDIAMESH_ZONE: spec.zone } : {}),
-          ...(spec.weight ? { MEDIAMESH_WEIGHT: String(spec.weight) } : {}),
-          ...extra,
-          ...spec.env,
-        },
       });
-      stoppers.push(() => svc.stop());
-      return svc;
+      const appEnv: Record<string, string> = { MEDIAMESH_MESH_MODE: 'envoy', MEDIAMESH_ENVOY_OUTBOUND: sidecar.outbound };
+      if (appPort) Object.assign(appEnv, { MEDIAMESH_PORT: String(appPort), MEDIAMESH_ADVERTISE_PORT: String(sidecar.inboundPort) });
+      return { sidecar, env: appEnv };
+    };
+    const launch = async (service: string, spec: InstanceSpec = {}, extra: Record<string, string> = {}): Promise<MeshProcess> => {
+      counters[service] = (counters[service] ?? 0) + 1;
+      const instanceId = spec.instanceId ?? `${service}-${counters[service]}`;
+      const side = meshMode === 'envoy' && service !== 'control-plane' ? await withSidecar(service, instanceId, spec.zone ?? env.MEDIAMESH_ZONE ?? 'zone-a') : undefined;
+      let svc: StartedService;
+      try {
+        svc = await startService(ENTRY[service], {
+          echo: opts.echo,
+          env: {
+            ...env,
+            MEDIAMESH_SERVICE_NAME: service,
+            MEDIAMESH_INSTANCE_ID: instanceId,
+            ...(spec.version ? { MEDIAMESH_VERSION: spec.version } : {}),
+            ...(spec.zone ? { MEDIAMESH_ZONE: spec.zone } : {}),
+            ...(spec.weight ? { MEDIAMESH_WEIGHT: String(spec.weight) } : {}),
+            ...side?.env,
+            ...extra,
+            ...spec.env,
+          },
+        });
+      } catch (err) {
+        await side?.sidecar.stop();
+        throw err;
+      }
+      const sidecar = side?.sidecar;
+      if (sidecar) {
+        sidecars.set(instanceId, sidecar);
+        // The app has drained (or was killed): its sidecar has nothing left to carry.
+        void svc.exited.then(() => {
+          if (sidecars.get(instanceId) === sidecar) sidecars.delete(instanceId);
+          return sidecar.kill();
+        });
+      }
+      stoppers.push(async () => {
+        await svc.stop();
+        await sidecar?.stop();
+      });
+      return Object.assign(svc, { sidecar });
     };
 
     const startControlPlane = async () => {
@@ -151,7 +211,7 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
       : Array.from({ length: opts.images ?? 2 }, () => ({}));
     const images = await Promise.all(imageSpecs.map((s) => launch('image', s)));
     const video = opts.video === false ? [] : [await launch('video')];
-    let gateway: (StartedService & { url: string }) | undefined;
+    let gateway: (MeshProcess & { url: string }) | undefined;
     if (opts.gateway !== false) {
       const port = opts.gatewayPort ?? (await freePort());
       const gw = await launch('gateway', {}, {
@@ -163,6 +223,8 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
     }
     return {
       home,
+      meshMode,
+      sidecars: () => new Map(sidecars),
       zk,
       jaeger,
       controlPlane,

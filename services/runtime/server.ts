@@ -112,7 +112,8 @@ export async function runService<S extends Record<string, EnvSpec<unknown>>>(
     service: def.name,
     instanceId,
     address: runtime.advertiseAddress,
-    port,
+    // Behind an Envoy sidecar the mesh routes to the sidecar's inbound listener, not to this port.
+    port: runtime.advertisePort || port,
     version: runtime.version,
     zone: runtime.zone,
     weight: runtime.weight,

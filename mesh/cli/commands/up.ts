@@ -1,8 +1,10 @@
 /**
  * `mediamesh up` (what `npm start` runs): the whole mesh on this machine — ZooKeeper, Jaeger when
- * it can be built, the control plane, storage, image ×2, video and the gateway — seeded with a
- * public `demo` bucket (sample.jpg, sample.mp4) and a private `private` bucket. Writes
- * $MEDIAMESH_HOME/ready.json, prints a guide, and stops everything on Ctrl-C.
+ * it can be built, the control plane, storage, image ×2, video and the gateway, each with its own
+ * Envoy sidecar (MEDIAMESH_MESH_MODE=envoy, the default; `proxyless` runs them on grpc-js-xds, and
+ * so does a machine without Envoy, saying so) — seeded with a public `demo` bucket (sample.jpg,
+ * sample.mp4) and a private `private` bucket. Writes $MEDIAMESH_HOME/ready.json, prints a guide,
+ * and stops everything on Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,7 +14,8 @@ import { startMesh, type LocalMesh } from '../../../launcher/mesh';
 import { portInUse } from '../../../launcher/ports';
 import { stopAllGroups } from '../../../launcher/process';
 import { onStopSignals } from '../../../launcher/stop-signals';
-import { int, loadConfig, str, type ConfigOf } from '../../../core/config';
+import { ENVOY_MISSING, envoyBinary } from '../../../launcher/envoy';
+import { int, loadConfig, oneOf, str, type ConfigOf } from '../../../core/config';
 import type { Command } from '../command';
 
 const specs = {
@@ -21,6 +24,7 @@ const specs = {
   xdsPort: { name: 'MEDIAMESH_XDS_PORT', doc: 'control plane xDS port', fallback: 18000, parse: int(1, 65535) },
   cpStatusPort: { name: 'MEDIAMESH_CP_STATUS_PORT', doc: 'control plane status HTTP port', fallback: 18001, parse: int(1, 65535) },
   zkPort: { name: 'MEDIAMESH_ZK_PORT', doc: 'ZooKeeper client port', fallback: 12181, parse: int(1, 65535) },
+  meshMode: { name: 'MEDIAMESH_MESH_MODE', doc: 'data plane: envoy (a sidecar per process) or proxyless (grpc-js-xds)', fallback: 'envoy' as 'envoy' | 'proxyless', parse: oneOf('envoy', 'proxyless') },
   adminToken: { name: 'MEDIAMESH_ADMIN_TOKEN', doc: 'bearer token for uploads and management', fallback: 'dev-admin-token', parse: str(/^\S{8,}$/, 'at least 8 non-space characters'), secret: true },
   signingKeys: { name: 'MEDIAMESH_SIGNING_KEYS', doc: 'access:secret pairs for signed URLs', fallback: 'demo-ak:demo-secret-key', parse: str(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, 'ak:sk[,ak2:sk2]'), secret: true },
 };
@@ -30,7 +34,8 @@ export const command: Command = {
   usage: `usage: mediamesh up
 
 Starts ZooKeeper, Jaeger (when it can be built), the control plane, storage, image x2, video and
-the gateway on this machine, seeds the demo buckets, writes $MEDIAMESH_HOME/ready.json and waits.
+the gateway on this machine, each with its own Envoy sidecar (MEDIAMESH_MESH_MODE=proxyless: none),
+seeds the demo buckets, writes $MEDIAMESH_HOME/ready.json and waits.
 Ctrl-C stops everything (a second Ctrl-C says it is still stopping, a third kills every process
 at once). If this process is killed instead, every process it started stops by itself.
 Processes of an earlier run of the same MEDIAMESH_HOME whose launcher is gone are stopped first.
@@ -76,11 +81,17 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
       },
     });
     const untilSignal = () => new Promise<number>(() => undefined);
+    let meshMode = cfg.meshMode;
+    if (meshMode === 'envoy' && !envoyBinary()) {
+      process.stdout.write(`${ENVOY_MISSING}.\nRunning the mesh proxyless (grpc-js-xds) instead.\n`);
+      meshMode = 'proxyless';
+    }
     try {
       // Every process of the mesh runs on this Node (launcher/process.ts spawns process.execPath).
       process.stdout.write(`Node.js ${process.version} (${process.execPath})\n`);
-      process.stdout.write('starting ZooKeeper, Jaeger, the control plane and the services…\n');
+      process.stdout.write(`starting ZooKeeper, Jaeger, the control plane and the services (${meshMode === 'envoy' ? 'each with its Envoy sidecar' : 'proxyless'})…\n`);
       mesh = await startMesh({
+        meshMode,
         home,
         zkDataDir: path.join(home, 'zookeeper'),
         zkPort: cfg.zkPort,
@@ -103,6 +114,11 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
         xdsBootstrap: mesh.xdsBootstrap,
         jaeger: mesh.jaeger?.uiUrl ?? null,
         buckets: { demo: 'public', private: 'private' },
+        meshMode,
+        // Each sidecar's admin (and so /stats/prometheus, /config_dump) by the node id the control plane knows it by.
+        sidecars: Object.fromEntries(
+          [...mesh.sidecars().values()].map((s) => [s.nodeId, { admin: s.adminUrl, outbound: s.outbound, inbound: s.inbound ?? null }]),
+        ),
       };
       if (stopping) return await untilSignal();
       fs.writeFileSync(readyFile, JSON.stringify(ready, null, 2) + '\n');
@@ -185,17 +201,27 @@ async function seed(gateway: string, token: string, home: string): Promise<void>
   }
 }
 
-function guide(ready: { gateway: string; zookeeper: string; controlPlane: string; controlPlaneStatus: string; xdsBootstrap: string; jaeger: string | null }, mesh: LocalMesh, readyFile: string): string {
+/** sidecarLines lists each sidecar: its node id, where the mesh reaches it, and its Prometheus stats. */
+function sidecarLines(mesh: LocalMesh): string {
+  const lines = [...mesh.sidecars().values()].map(
+    (s) => `  ${s.nodeId.padEnd(20)} ${(s.inbound ? `inbound ${s.inbound}` : 'outbound only').padEnd(26)} ${s.adminUrl}/stats/prometheus`,
+  );
+  return lines.length ? `\nEnvoy sidecars (npx mediamesh proxy-config <node> shows what one holds):\n${lines.join('\n')}\n` : '';
+}
+
+function guide(ready: { gateway: string; zookeeper: string; controlPlane: string; controlPlaneStatus: string; xdsBootstrap: string; jaeger: string | null; meshMode: string }, mesh: LocalMesh, readyFile: string): string {
   const g = ready.gateway;
+  const mode = ready.meshMode === 'envoy' ? 'Envoy sidecars (MEDIAMESH_MESH_MODE=envoy)' : 'proxyless grpc-js-xds (MEDIAMESH_MESH_MODE=proxyless)';
   return `
 mediamesh is up (addresses in ${readyFile})
 
+  data plane     ${mode}
   gateway        ${g}
   zookeeper      ${ready.zookeeper}
   control plane  ${ready.controlPlane}   (status: http://${ready.controlPlaneStatus}/status)
   jaeger UI      ${ready.jaeger ?? 'not available (Go build of Jaeger failed; see scripts/jaeger-build.sh)'}
-  image          ${mesh.images.map((i) => i.address).join(', ')}
-
+  image          ${mesh.images.map((i) => i.sidecar?.inbound ?? i.address).join(', ')}
+${sidecarLines(mesh)}
 Try:
   curl -o thumb.jpg '${g}/demo/sample.jpg?imageView2/1/w/200/h/200'
   curl '${g}/demo/sample.jpg?imageInfo'
@@ -205,7 +231,7 @@ Try:
   curl -H 'Authorization: Bearer <MEDIAMESH_ADMIN_TOKEN>' -T photo.jpg ${g}/demo/photo.jpg
   MEDIAMESH_SIGNING_KEYS=<ak:sk> npx mediamesh sign '${g}/private/sample.jpg' --ttl 3600   (private bucket)
   npx mediamesh ls --zk ${ready.zookeeper}                      (instances in ZooKeeper)
-  npx mediamesh status                                           (xDS sync per node)
+  npx mediamesh status                                           (xDS sync per node, each sidecar's ACK state)
   GRPC_XDS_BOOTSTRAP=${ready.xdsBootstrap} <your proxyless gRPC client> xds:///image
 
 Ctrl-C stops everything.
