@@ -11,7 +11,9 @@ import { FULL_PLAN, runChaos, SHORT_PLAN, writeResults } from './chaos/run-chaos
 /** main runs the chaos suite; resolves with the exit code. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const short = argv.includes('--short');
-  const result = await runChaos({ plan: short ? SHORT_PLAN : FULL_PLAN, sessionTimeoutMs: short ? 6000 : 15_000, echo: argv.includes('--echo') });
+  // The default mesh is the one `npm start` runs: a sidecar per process (MEDIAMESH_MESH_MODE=proxyless for the other).
+  const meshMode = process.env.MEDIAMESH_MESH_MODE === 'proxyless' ? 'proxyless' : 'envoy';
+  const result = await runChaos({ plan: short ? SHORT_PLAN : FULL_PLAN, sessionTimeoutMs: short ? 6000 : 15_000, echo: argv.includes('--echo'), meshMode });
   if (!short) {
     const file = path.join(repoRoot(), 'bench', 'RESULTS.md');
     writeResults(file, result);

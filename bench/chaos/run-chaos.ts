@@ -43,6 +43,8 @@ export interface ChaosRunOptions {
   readonly sessionTimeoutMs?: number;
   readonly log?: (line: string) => void;
   readonly echo?: boolean;
+  /** The mesh's data plane: 'envoy' (a sidecar per process, what `npm start` runs) or 'proxyless'. */
+  readonly meshMode: 'envoy' | 'proxyless';
 }
 
 export interface ChaosResult {
@@ -56,6 +58,7 @@ export interface ChaosResult {
   readonly missed: string[];
   readonly machine: string;
   readonly plan: ChaosPlan;
+  readonly meshMode: 'envoy' | 'proxyless';
 }
 
 /** missedTargets: 0 failures everywhere except a zone outage's first second (< 1 %). */
@@ -82,7 +85,9 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
   const chaos = await startChaosMesh({
     env: { MEDIAMESH_ZK_SESSION_TIMEOUT_MS: String(opts.sessionTimeoutMs ?? 15_000) },
     echo: opts.echo,
+    meshMode: opts.meshMode,
   });
+  log(`mesh: ${opts.meshMode === 'envoy' ? 'an Envoy sidecar per process' : 'proxyless (grpc-js-xds)'}`);
   try {
     const b = chaos.bucket;
     const traffic = startTraffic({
@@ -123,7 +128,7 @@ export async function runChaos(opts: ChaosRunOptions): Promise<ChaosResult> {
       const errors = proc.logs.filter((l) => l.level === 'error').slice(-5).map((l) => JSON.stringify(l));
       log(`${name} exited (${proc.child.exitCode ?? proc.child.signalCode}); stderr: ${proc.stderr().slice(-3000)}; last error logs: ${errors.join(' ')}`);
     }
-    return { windows: stats, total, failures, corrupted, missed: missedTargets(stats, corrupted), machine, plan: opts.plan };
+    return { windows: stats, total, failures, corrupted, missed: missedTargets(stats, corrupted), machine, plan: opts.plan, meshMode: opts.meshMode };
   } finally {
     await chaos.stop();
   }
@@ -139,6 +144,8 @@ export function writeResults(file: string, r: ChaosResult): void {
     'Written by `npm run chaos` (bench/chaos-run.ts); do not edit by hand.',
     '',
     `Machine: ${r.machine}`,
+    '',
+    `Data plane: ${r.meshMode === 'envoy' ? 'an Envoy sidecar per mesh process (MEDIAMESH_MESH_MODE=envoy)' : 'proxyless grpc-js-xds (MEDIAMESH_MESH_MODE=proxyless)'}`,
     '',
     `Plan: ${JSON.stringify(r.plan)}`,
     '',

@@ -77,6 +77,7 @@ export interface ChaosMeshOptions {
   /** Extra environment for every process (e.g. MEDIAMESH_ZK_SESSION_TIMEOUT_MS). */
   readonly env?: Record<string, string>;
   readonly echo?: boolean;
+  readonly meshMode?: 'envoy' | 'proxyless';
 }
 
 /** startChaosMesh brings the mesh up, writes policies and uploads the fixtures. */
@@ -86,7 +87,7 @@ export async function startChaosMesh(opts: ChaosMeshOptions = {}): Promise<Chaos
     { instanceId: 'image-a2', zone: 'zone-a' },
     { instanceId: 'image-b1', zone: 'zone-b' },
   ];
-  const mesh = await startMesh({ images, env: opts.env, echo: opts.echo });
+  const mesh = await startMesh({ images, env: opts.env, echo: opts.echo, meshMode: opts.meshMode });
   try {
     await writePolicies(mesh.env.MEDIAMESH_ZK);
     const members: Member[] = [

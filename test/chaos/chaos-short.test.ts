@@ -1,7 +1,8 @@
 /**
  * The short chaos run inside `npm test`: the same phases as `npm run chaos` (Chaos Monkey,
  * Latency Monkey, Chaos Gorilla, ZooKeeper down past the 6 s session timeout, control-plane
- * restart) under HTTP + xds:/// gRPC load on the real mesh, judged by the same targets.
+ * restart) under HTTP + xds:/// gRPC load on the real mesh with an Envoy sidecar per process (the
+ * default mesh), judged by the same targets.
  */
 import { describe, expect, it } from 'vitest';
 import { runChaos, SHORT_PLAN } from '../../bench/chaos/run-chaos';
@@ -9,7 +10,8 @@ import { runChaos, SHORT_PLAN } from '../../bench/chaos/run-chaos';
 describe('chaos (short)', () => {
   it('keeps every request answered through kills, latency, a zone outage, ZooKeeper and control-plane restarts', async () => {
     const lines: string[] = [];
-    const result = await runChaos({ plan: SHORT_PLAN, sessionTimeoutMs: 6000, log: (l) => lines.push(l) });
+    // With sidecars, as `npm start` and `npm run chaos` run the mesh.
+    const result = await runChaos({ plan: SHORT_PLAN, sessionTimeoutMs: 6000, log: (l) => lines.push(l), meshMode: 'envoy' });
     process.stdout.write(lines.join('\n') + '\n');
 
     // Every window saw load, so "0 failed" means something. The zone outage's first second counts
