@@ -22,6 +22,7 @@ export const TYPE_URL = {
   otel: 'type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig',
   httpProtocolOptions: 'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
   previousHosts: 'type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate',
+  previousPriorities: 'type.googleapis.com/envoy.extensions.retry.priority.previous_priorities.v3.PreviousPrioritiesConfig',
   downstreamConnections: 'type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig',
 } as const;
 
@@ -39,6 +40,7 @@ export const ENVOY_PROTO_FILES = [
   'envoy/config/trace/v3/opentelemetry.proto',
   'envoy/extensions/upstreams/http/v3/http_protocol_options.proto',
   'envoy/extensions/retry/host/previous_hosts/v3/previous_hosts.proto',
+  'envoy/extensions/retry/priority/previous_priorities/v3/previous_priorities_config.proto',
   'envoy/extensions/resource_monitors/downstream_connections/v3/downstream_connections.proto',
 ];
 

@@ -67,7 +67,9 @@ describe('compose checker', () => {
     ['an advertised address that is not the container\'s', [['MEDIAMESH_ADVERTISE_ADDRESS: 172.30.0.22', 'MEDIAMESH_ADVERTISE_ADDRESS: 172.30.0.99']], /image-2: registers in ZooKeeper but MEDIAMESH_ADVERTISE_ADDRESS \(172\.30\.0\.99\)/],
     ['an entry that is not built', [['dist/services/storage/main.js', 'dist/services/nothing/main.js']], /storage: dist\/services\/nothing\/main\.js has no source/],
     ['envoy mode without a sidecar', [['network_mode: service:storage', 'network_mode: service:image-1']], /storage: MEDIAMESH_MESH_MODE=envoy without an Envoy sidecar/],
-    ['an unpinned image', [['envoyproxy/envoy:v1.34.1', 'envoyproxy/envoy:latest']], /image envoyproxy\/envoy:latest is not pinned/],
+    ['an unpinned image', [['envoyproxy/envoy:v1.40.0', 'envoyproxy/envoy:latest']], /image envoyproxy\/envoy:latest is not pinned/],
+    ['an Envoy other than the one the local mesh runs', [['envoyproxy/envoy:v1.40.0', 'envoyproxy/envoy:v1.34.1']], /image-1-envoy: image envoyproxy\/envoy:v1\.34\.1 is not Envoy 1\.40\.0/],
+    ['an app registering its own port behind a sidecar', [['  MEDIAMESH_ADVERTISE_PORT: "15006"\n', '']], /storage-envoy: its app must register the sidecar's inbound port \(MEDIAMESH_ADVERTISE_PORT=15006\), found none/],
     ['a mount of a missing bootstrap', [['./envoy/video.yaml', './envoy/vidoe.yaml']], /bind mount source \.\/envoy\/vidoe\.yaml does not exist/],
   ];
   it.each(cases)('reports %s', async (_name, edits, expected) => {
@@ -104,6 +106,8 @@ describe('Kubernetes checker', () => {
     ['a file kustomization does not list', 'kustomization.yaml', [['  - video.yaml\n', '']], /video\.yaml is not listed in resources/],
     ['a misspelt Envoy field in the bootstrap ConfigMap', 'envoy-bootstrap.yaml', [['        set_node_on_first_message_only: true', '        set_node_on_first_message: true']], /ConfigMap envoy-bootstrap storage\.yaml: dynamic_resources\.ads_config\.set_node_on_first_message: unknown field/],
     ['a bootstrap dialling no Service', 'envoy-bootstrap.yaml', [['address: control-plane.mediamesh.svc.cluster.local', 'address: control-planes.mediamesh.svc.cluster.local']], /Deployment\/storage container envoy: bootstrap dials the control plane at control-planes\.mediamesh\.svc\.cluster\.local:18000/],
+    ['a sidecar of another Envoy version', 'video.yaml', [['envoyproxy/envoy:v1.40.0', 'envoyproxy/envoy:v1.39.2']], /Deployment\/video container envoy: image envoyproxy\/envoy:v1\.39\.2 is not Envoy 1\.40\.0/],
+    ['an app behind a sidecar registering its own port', 'image.yaml', [['            - {name: MEDIAMESH_ADVERTISE_PORT, value: "15006"}\n', '']], /Deployment\/image container envoy: its app must register the sidecar's inbound port/],
     ['a sidecar probe on a loopback listener', 'image.yaml', [['tcpSocket: {port: envoy-inbound}', 'tcpSocket: {port: 15001}']], /Deployment\/image container envoy: readinessProbe must hit the inbound listener 15006/],
     ['a selector that misses its pods', 'jaeger.yaml', [['    matchLabels: {app.kubernetes.io/name: jaeger}', '    matchLabels: {app.kubernetes.io/name: jaegr}']], /Deployment\/jaeger: selector\.matchLabels does not select/],
   ];

@@ -235,6 +235,11 @@ describe('Envoy sidecars over the control plane', () => {
     const [inA, inB] = await Promise.all([fx.envoyClient('zoned', { zone: 'zone-a' }), fx.envoyClient('zoned', { zone: 'zone-b' })]);
     await eventually(async () => expect(Object.keys(await countInstances(inA, 60)).sort()).toEqual(['z-a1', 'z-a2']));
     await eventually(async () => expect(await countInstances(inB, 30)).toEqual({ 'z-b1': 30 }));
+    // A zone-b instance killed with its sidecar is still listed (its ZooKeeper session has not expired):
+    // the caller's retry leaves the failed zone at once, so no call fails.
+    await fx.inbound.get('z-b1')!.kill();
+    const failedOver = await countInstances(inB, 30);
+    expect(Object.keys(failedOver).sort()).toEqual(['z-a1', 'z-a2']);
     await b1.registration.deregister();
     await eventually(async () => expect(Object.keys(await countInstances(inB, 60)).sort()).toEqual(['z-a1', 'z-a2']));
   });

@@ -4,7 +4,10 @@
  * connection lost before the call was sent), and Envoy does not, so every Envoy route retries
  * what never reached an app: connect failures, refused streams, resets before the request went
  * out (Istio's sidecars retry connect-failure and refused-stream by default too). Such a retry
- * goes to another instance (previous_hosts). The service's retry policy adds the gRPC codes it
+ * goes to another instance (previous_hosts) and, with zone preference, to another zone once the
+ * caller's zone has failed it (previous_priorities): an instance killed a moment ago is still
+ * listed until its ZooKeeper session expires, and Envoy, unlike a gRPC client, does not skip a
+ * host it cannot connect to. The service's retry policy adds the gRPC codes it
  * names, its attempts and back-off, and per_try_timeout: Envoy counts an attempt that outlived
  * it as a reset, so `reset` is retried then too.
  */
@@ -27,6 +30,7 @@ export function envoyRetryPolicy(p: RetryPolicy | undefined): Record<string, unk
     retry_on: [...on].join(','),
     num_retries: { value: p?.attempts ?? DEFAULT_TRANSPORT_RETRIES },
     retry_host_predicate: [{ name: 'envoy.retry_host_predicates.previous_hosts', typed_config: { '@type': TYPE_URL.previousHosts } }],
+    retry_priority: { name: 'envoy.retry_priorities.previous_priorities', typed_config: { '@type': TYPE_URL.previousPriorities, update_frequency: 1 } },
     host_selection_retry_max_attempts: 3,
   };
   if (p?.backoffBaseMs) retry.retry_back_off = { base_interval: duration(p.backoffBaseMs), ...(p.backoffMaxMs ? { max_interval: duration(p.backoffMaxMs) } : {}) };

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { checkBootstrap } from './envoy-bootstrap';
+import { checkBootstrap, sidecarAgreement } from './envoy-bootstrap';
 import { checkEntryBuilt, entryOf, type EntryCommand } from './entry-command';
 import { checkProcessEnv, isLoopback, type EnvValue, type ServedPort } from './process-env';
 import { asList, asObj, isObj, readYaml } from './yaml-files';
@@ -166,6 +166,7 @@ export async function checkCompose(ctx: DeployContext, composeFile: string): Pro
     const zone = zoneOf(a.env, a.zoneFallback);
     if (zone !== undefined && b.facts.zone !== zone) errors.push(`${at}: bootstrap zone ${JSON.stringify(b.facts.zone)} but ${app} runs in MEDIAMESH_ZONE ${zone}`);
     if (b.facts.appService !== undefined && b.facts.appService !== service) errors.push(`${at}: bootstrap APP_SERVICE ${b.facts.appService} but ${app} runs ${service}`);
+    errors.push(...sidecarAgreement(b.facts, String(s.image), a.env, at));
   }
   for (const a of apps.values()) {
     const mode = a.env.get('MEDIAMESH_MESH_MODE');

@@ -5,7 +5,10 @@
  * saying it is an Envoy sidecar. It returns the facts the manifest checks cross-check: where
  * the control plane is dialled and which app port the inbound listener fronts.
  */
+import { ENVOY_VERSION } from '../../../launcher/envoy';
 import { checkEnvoyObject } from '../../../mesh/envoy';
+import { ENVOY_INBOUND_PORT } from '../../../mesh/control-plane/translate/names';
+import type { EnvValue } from './process-env';
 import { asList, asObj, isObj } from './yaml-files';
 
 export interface HostPort {
@@ -21,6 +24,8 @@ export interface BootstrapFacts {
   /** node.metadata.APP_SERVICE / APP_PORT: the local app behind the inbound listener. */
   readonly appService?: string;
   readonly appPort?: number;
+  /** node.metadata.INBOUND_PORT (15006 when absent): where the mesh reaches the app. */
+  readonly inboundPort: number;
   readonly adminPort?: number;
   /** node.locality.zone (the control plane's zone preference groups by it). */
   readonly zone: string;
@@ -75,6 +80,32 @@ export function checkBootstrap(obj: unknown, where: string): BootstrapCheck {
   const adminPort = Number(asObj(asObj(asObj(b.admin).address).socket_address).port_value) || undefined;
   return {
     errors,
-    facts: { xds, upstreams, zone: String(asObj(node.locality).zone ?? ''), appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined, appPort, adminPort },
+    facts: {
+      xds,
+      upstreams,
+      zone: String(asObj(node.locality).zone ?? ''),
+      appService: typeof meta.APP_SERVICE === 'string' ? meta.APP_SERVICE : undefined,
+      appPort,
+      inboundPort: Number(meta.INBOUND_PORT ?? ENVOY_INBOUND_PORT),
+      adminPort,
+    },
   };
+}
+
+/**
+ * sidecarAgreement: what a deployed sidecar must share with its app and with the local mesh: the
+ * Envoy version `npm start` and `npm test` run (scripts/envoy-install.sh), and, when it fronts the
+ * app, an app that registers the sidecar's inbound port (the address the mesh routes to).
+ */
+export function sidecarAgreement(facts: BootstrapFacts, image: string, appEnv: ReadonlyMap<string, EnvValue> | undefined, at: string): string[] {
+  const errors: string[] = [];
+  const tag = /:v?(\d+\.\d+\.\d+)(@|$)/.exec(image)?.[1];
+  if (tag !== ENVOY_VERSION) errors.push(`${at}: image ${image} is not Envoy ${ENVOY_VERSION}, the version the local mesh and its tests run`);
+  if (facts.appPort !== undefined && appEnv) {
+    const adv = appEnv.get('MEDIAMESH_ADVERTISE_PORT');
+    const port = adv && 'literal' in adv ? Number(adv.literal) : undefined;
+    if (port !== facts.inboundPort)
+      errors.push(`${at}: its app must register the sidecar's inbound port (MEDIAMESH_ADVERTISE_PORT=${facts.inboundPort}), found ${adv && 'literal' in adv ? adv.literal : 'none'}: the mesh would bypass the sidecar`);
+  }
+  return errors;
 }

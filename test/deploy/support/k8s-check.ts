@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENVOY_INBOUND_PORT } from '../../../mesh/control-plane/translate/names';
 import { zoneOf, type DeployContext } from './compose-check';
-import { checkBootstrap } from './envoy-bootstrap';
+import { checkBootstrap, sidecarAgreement } from './envoy-bootstrap';
 import { checkEntryBuilt, entryOf } from './entry-command';
 import { loadK8s, podTemplateLabels, selects, type K8sIndex, type K8sObject } from './k8s-index';
 import { checkProcessEnv, isLoopback, type EnvValue, type ProcessCheck } from './process-env';
@@ -130,6 +130,7 @@ function checkSidecar(index: K8sIndex, podSpec: Obj, c: Obj, app: AppContainer |
   const zone = app ? zoneOf(app.env, app.proc.known.variables.get('MEDIAMESH_ZONE')?.fallback) : undefined;
   if (zone !== undefined && b.facts.zone !== zone) errors.push(`${at}: bootstrap zone ${JSON.stringify(b.facts.zone)} but the app runs in MEDIAMESH_ZONE ${zone}`);
   if (app && b.facts.appService !== undefined && b.facts.appService !== app.service) errors.push(`${at}: bootstrap APP_SERVICE ${b.facts.appService} but the pod runs ${app.service}`);
+  errors.push(...sidecarAgreement(b.facts, String(c.image), app?.env, at));
   const declared = asList(c.ports).map((p) => Number(asObj(p).containerPort));
   if (declared.includes(ENVOY_INBOUND_PORT) && b.facts.appPort === undefined) errors.push(`${at}: declares inbound port ${ENVOY_INBOUND_PORT} but its bootstrap names no APP_PORT, so the control plane sends no inbound listener`);
   for (const kind of PROBES) {
