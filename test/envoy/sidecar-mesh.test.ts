@@ -7,6 +7,7 @@
  * killed with SIGKILL takes its sidecar with it and costs no request.
  */
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distEntry } from '../../core/paths';
@@ -59,14 +60,24 @@ describe('the mesh with a sidecar per process', () => {
     for (const n of envoyNodes) for (const t of ['CDS', 'EDS', 'LDS', 'RDS']) expect(n.types[t]?.status, `${n.nodeId} ${t}`).toBe('ACKED');
   });
 
+  it('streams a large object both ways through the sidecars (32 KiB connection buffers push back, never cut)', async () => {
+    const body = randomBytes(24 * 1024 * 1024);
+    const auth = { authorization: `Bearer ${mesh.adminToken}` };
+    const put = await fetch(`${mesh.gateway!.url}/demo/large.bin`, { method: 'PUT', headers: { ...auth, 'content-type': 'application/octet-stream' }, body });
+    expect(put.status).toBeLessThan(300);
+    const got = Buffer.from(await (await fetch(`${mesh.gateway!.url}/demo/large.bin`)).arrayBuffer());
+    expect(got.length).toBe(body.length);
+    expect(got.equals(body)).toBe(true);
+  });
+
   it('makes one trace: gateway → its sidecar → image’s sidecar → image → image’s sidecar → storage’s sidecar → storage', async () => {
     const caller = newCaller();
     const res = await fetch(`${mesh.gateway!.url}/demo/sample.jpg?imageView2/1/w/48/h/48`, { headers: { traceparent: caller.traceparent } });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    const trace = await waitForTrace(mesh.jaeger!.uiUrl, caller.traceId, {
-      until: (spans) => spans.some((s) => s.service === 'mediamesh-storage' && s.kind === 'SERVER') && spans.some((s) => s.service === 'mediamesh-storage-envoy-inbound'),
-    });
+    // Envoy batches its spans (a flush every 5 s): wait until every hop is in.
+    const hops = ['mediamesh-gateway-envoy-outbound', 'mediamesh-image-envoy-inbound', 'mediamesh-image-envoy-outbound', 'mediamesh-storage-envoy-inbound', 'mediamesh-storage'];
+    const trace = await waitForTrace(mesh.jaeger!.uiUrl, caller.traceId, { until: (spans) => hops.every((h) => spans.some((s) => s.service === h)) });
     const spans = trace.spans;
     const dump = describeSpans(spans);
     const one = (service: string, kind?: string, name?: RegExp) => {

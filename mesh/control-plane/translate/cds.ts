@@ -7,6 +7,7 @@ import { TYPE_URL } from '../../envoy-api';
 import type { OutlierPolicy } from '../policy/types';
 import type { MeshChange, MeshState, NodeGroup, ServiceState, Translator } from '../types';
 import { duration, inboundClusterName, meshClusters } from './names';
+import { ENVOY_CONNECTION_BUFFER_BYTES } from './envoy-buffers';
 
 const HTTP2_OPTIONS = {
   'envoy.extensions.upstreams.http.v3.HttpProtocolOptions': {
@@ -45,7 +46,7 @@ export function buildCluster(name: string, svc: ServiceState, group: NodeGroup):
     cluster.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: maxRequests }, ...(maxPendingRequests ? { max_pending_requests: { value: maxPendingRequests } } : {}) }] };
   }
   if (p.outlierDetection) cluster.outlier_detection = outlier(p.outlierDetection);
-  if (group.role === 'envoy') cluster.typed_extension_protocol_options = HTTP2_OPTIONS;
+  if (group.role === 'envoy') Object.assign(cluster, { typed_extension_protocol_options: HTTP2_OPTIONS, per_connection_buffer_limit_bytes: { value: ENVOY_CONNECTION_BUFFER_BYTES } });
   return cluster;
 }
 
@@ -56,6 +57,7 @@ function inboundCluster(port: number): Record<string, unknown> {
     type: 'STATIC',
     connect_timeout: '1s',
     typed_extension_protocol_options: HTTP2_OPTIONS,
+    per_connection_buffer_limit_bytes: { value: ENVOY_CONNECTION_BUFFER_BYTES },
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } }] }] },
   };
 }
@@ -63,9 +65,10 @@ function inboundCluster(port: number): Record<string, unknown> {
 /** cdsTranslator builds the Cluster resources. */
 export const cdsTranslator: Translator = {
   typeUrl: TYPE_URL.cluster,
-  needsPush: (change: MeshChange) => change.serviceSet || change.policies.size > 0,
+  // Envoy keeps a subset cluster per running version (names.ts subsetVersions): instances matter to it.
+  needsPush: (change: MeshChange, group: NodeGroup) => change.serviceSet || change.policies.size > 0 || (group.role === 'envoy' && change.instances.size > 0),
   build(state: MeshState, group: NodeGroup) {
-    const out = meshClusters(state).map((c) => ({ name: c.name, object: buildCluster(c.name, c.service, group) }));
+    const out = meshClusters(state, group.role).map((c) => ({ name: c.name, object: buildCluster(c.name, c.service, group) }));
     if (group.role === 'envoy' && group.appPort) out.push({ name: inboundClusterName(group.appPort), object: inboundCluster(group.appPort) });
     return out;
   },

@@ -51,7 +51,7 @@ export const edsTranslator: Translator = {
   typeUrl: TYPE_URL.endpoint,
   needsPush: (change: MeshChange) => change.serviceSet || change.instances.size > 0 || change.policies.size > 0,
   build(state: MeshState, group: NodeGroup) {
-    return meshClusters(state).map((c) => {
+    return meshClusters(state, group.role).map((c) => {
       const instances = c.version ? c.service.instances.filter((i) => i.version === c.version) : c.service.instances;
       return { name: c.name, object: buildLoadAssignment(c.name, instances, group.zone, c.service.policy.zonePreference === true) };
     });

@@ -9,6 +9,7 @@ import { TYPE_URL } from '../../envoy-api';
 import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { ENVOY_INBOUND, ENVOY_INBOUND_PORT, ENVOY_OUTBOUND, ENVOY_OUTBOUND_PORT, FAULT_FILTER, ROUTER_FILTER, sortedServices } from './names';
 import { activeFault, routeConfigName } from './fault';
+import { ENVOY_CONNECTION_BUFFER_BYTES } from './envoy-buffers';
 
 /**
  * hcm is an HttpConnectionManager reading its routes over ADS. The fault filter costs every
@@ -46,6 +47,7 @@ function envoyListener(group: NodeGroup, name: string, address: string, port: nu
     name,
     address: { socket_address: { address, port_value: port } },
     traffic_direction: direction,
+    per_connection_buffer_limit_bytes: { value: ENVOY_CONNECTION_BUFFER_BYTES },
     filter_chains: [
       {
         filters: [

@@ -3,7 +3,7 @@
  * `image` for proxyless clients (`xds:///image`); a version subset is cluster `image|v2`.
  * Envoy sidecars get the fixed listeners/routes below plus `inbound|<port>` for their app.
  */
-import type { MeshState, ServiceState } from '../types';
+import type { MeshState, NodeRole, ServiceState } from '../types';
 
 export const ENVOY_OUTBOUND = 'outbound';
 export const ENVOY_INBOUND = 'inbound';
@@ -22,20 +22,27 @@ export function inboundClusterName(port: number): string {
   return `inbound|${port}`;
 }
 
-/** subsetVersions lists the versions a service's policy routes to (canary subsets and header routes). */
-export function subsetVersions(svc: ServiceState): string[] {
+/**
+ * subsetVersions lists the versions a service's policy routes to (canary subsets and header routes).
+ * Envoy also gets a subset for every version its instances run: a SotW CDS response without a cluster
+ * removes it at once, before the route update that stops naming it has arrived, so a canary promoted
+ * or rolled back would fail the calls in between with "cluster not found". Kept while its instances
+ * run, a version's cluster is there before any route names it and after the last route stops.
+ */
+export function subsetVersions(svc: ServiceState, role: NodeRole = 'proxyless'): string[] {
   const out = new Set<string>();
   for (const s of svc.policy.subsets ?? []) out.add(s.version);
   for (const r of svc.policy.headerRoutes ?? []) out.add(r.version);
+  if (role === 'envoy') for (const i of svc.instances) out.add(i.version);
   return [...out].sort();
 }
 
 /** meshClusters lists every mesh cluster (service and subsets) with what it selects. */
-export function meshClusters(state: MeshState): Array<{ name: string; service: ServiceState; version?: string }> {
+export function meshClusters(state: MeshState, role: NodeRole = 'proxyless'): Array<{ name: string; service: ServiceState; version?: string }> {
   const out: Array<{ name: string; service: ServiceState; version?: string }> = [];
   for (const svc of sortedServices(state)) {
     out.push({ name: clusterName(svc.name), service: svc });
-    for (const v of subsetVersions(svc)) out.push({ name: clusterName(svc.name, v), service: svc, version: v });
+    for (const v of subsetVersions(svc, role)) out.push({ name: clusterName(svc.name, v), service: svc, version: v });
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
 import { buildRoutes, virtualHost } from './virtual-host';
 import { ENVOY_INBOUND, ENVOY_OUTBOUND, inboundClusterName, sortedServices } from './names';
 import { routeConfigName } from './fault';
+import { ENVOY_RETRY_BUFFER_BYTES } from './envoy-buffers';
 
 function outboundRoutes(state: MeshState): Record<string, unknown> {
   const byPath: Record<string, unknown>[] = [];
@@ -17,7 +18,7 @@ function outboundRoutes(state: MeshState): Record<string, unknown> {
     for (const ps of [...protoServices].sort()) byPath.push(...buildRoutes(svc, 'envoy', { prefix: `/${ps}/` }));
   }
   const hosts = sortedServices(state).map((svc) => virtualHost(svc, 'envoy', state.now));
-  if (byPath.length) hosts.push({ name: 'by-grpc-path', domains: ['*'], routes: byPath });
+  if (byPath.length) hosts.push({ name: 'by-grpc-path', domains: ['*'], routes: byPath, per_request_buffer_limit_bytes: { value: ENVOY_RETRY_BUFFER_BYTES } });
   return { name: ENVOY_OUTBOUND, virtual_hosts: hosts };
 }
 

@@ -9,6 +9,7 @@ import { activeFault, faultConfig } from './fault';
 import type { NodeRole, ServiceState } from '../types';
 import { clusterName, duration, FAULT_FILTER } from './names';
 import { envoyRetryPolicy } from './envoy-retry';
+import { ENVOY_RETRY_BUFFER_BYTES } from './envoy-buffers';
 
 function routeAction(svc: ServiceState, target: Record<string, unknown>, role: NodeRole): Record<string, unknown> {
   const p: ServicePolicy = svc.policy;
@@ -47,6 +48,7 @@ export function buildRoutes(svc: ServiceState, role: NodeRole, match: Record<str
 /** virtualHost is the service's virtual host, matched by authority (`image`, `image:<port>`). */
 export function virtualHost(svc: ServiceState, role: NodeRole, now: number): Record<string, unknown> {
   const vh: Record<string, unknown> = { name: svc.name, domains: [svc.name, `${svc.name}:*`], routes: buildRoutes(svc, role) };
+  if (role === 'envoy') vh.per_request_buffer_limit_bytes = { value: ENVOY_RETRY_BUFFER_BYTES };
   const fault = activeFault(svc.policy.fault, now);
   if (fault) vh.typed_per_filter_config = { [FAULT_FILTER]: faultConfig(fault) };
   return vh;

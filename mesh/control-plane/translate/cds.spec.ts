@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import type { ServiceInstance } from '../../registry/types';
+import type { MeshState, NodeGroup } from '../types';
+import { cdsTranslator } from './cds';
+import { envoyRetryPolicy } from './envoy-retry';
+
+const inst = (id: string, version: string): ServiceInstance => ({
+  service: 'image', id, address: '10.0.0.1', port: 1000 + id.length, version, zone: 'z1', weight: 1, health: 'SERVING', protoServices: [], registrationTimeUTC: 0, payload: null,
+});
+const envoy: NodeGroup = { key: 'e', role: 'envoy', zone: 'z1' };
+const proxyless: NodeGroup = { key: 'p', role: 'proxyless', zone: 'z1' };
+const mesh = (subsets: Array<{ version: string; weight: number }>): MeshState => ({
+  now: 0,
+  services: new Map([['image', { name: 'image', policy: { subsets }, instances: [inst('a', 'v1'), inst('bb', 'v2')] }]]),
+});
+const names = (m: MeshState, g: NodeGroup) => cdsTranslator.build(m, g).map((c) => c.name);
+
+describe('CDS translation', () => {
+  it('keeps an Envoy subset cluster for every running version, so promoting a canary removes no cluster a route may still name', () => {
+    const canary = mesh([{ version: 'v1', weight: 90 }, { version: 'v2', weight: 10 }]);
+    const promoted = mesh([{ version: 'v2', weight: 100 }]);
+    expect(names(canary, envoy)).toEqual(['image', 'image|v1', 'image|v2']);
+    expect(names(promoted, envoy)).toEqual(['image', 'image|v1', 'image|v2']);
+    // Proxyless output is unchanged: grpc-js follows its routes' clusters by name.
+    expect(names(promoted, proxyless)).toEqual(['image', 'image|v2']);
+  });
+
+  it('gives every Envoy route transport retries, and the policy’s codes, attempts and per-try timeout on top', () => {
+    expect(envoyRetryPolicy(undefined)).toMatchObject({ retry_on: 'connect-failure,refused-stream,reset-before-request', num_retries: { value: 2 } });
+    expect(envoyRetryPolicy({ on: ['unavailable'], attempts: 3, perTryTimeoutMs: 150 })).toMatchObject({
+      retry_on: 'connect-failure,refused-stream,reset-before-request,unavailable,reset',
+      num_retries: { value: 3 },
+      per_try_timeout: '0.15s',
+    });
+  });
+});
