@@ -46,7 +46,8 @@ describe('envoy --mode validate', () => {
     for (const service of SERVICES) {
       const plain = cliBootstrap(['--service', service]);
       expect(validateText(`${service}-plain.yaml`, plain), service).toBeUndefined();
-      const full = cliBootstrap(['--service', service, '--xds', 'cp.mesh:18000', '--otlp', '127.0.0.1:4317', '--app-port', '50051', '--zone', 'zone-b', '--node-id', `${service}-7`, '--admin-port', '19000']);
+      const full = cliBootstrap(['--service', service, '--xds', 'cp.mesh:18000', '--otlp', '127.0.0.1:4317', '--app-port', '50051', '--zone', 'zone-b', '--node-id', `${service}-7`, '--admin-port', '19000',
+        '--outbound-port', '25001', '--inbound-port', '25006', '--inbound-address', '127.0.0.1']);
       expect(validateText(`${service}-full.yaml`, full), service).toBeUndefined();
     }
   });
