@@ -23,6 +23,9 @@ describe('CDS translation', () => {
     expect(names(promoted, envoy)).toEqual(['image', 'image|v1', 'image|v2']);
     // Proxyless output is unchanged: grpc-js follows its routes' clusters by name.
     expect(names(promoted, proxyless)).toEqual(['image', 'image|v2']);
+    // One version and no subsets: no subset cluster.
+    const plain: MeshState = { now: 0, services: new Map([['image', { name: 'image', policy: {}, instances: [inst('a', 'v1')] }]]) };
+    expect(names(plain, envoy)).toEqual(['image']);
   });
 
   it('gives every Envoy route transport retries, and the policy’s codes, attempts and per-try timeout on top', () => {

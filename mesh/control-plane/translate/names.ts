@@ -27,13 +27,16 @@ export function inboundClusterName(port: number): string {
  * Envoy also gets a subset for every version its instances run: a SotW CDS response without a cluster
  * removes it at once, before the route update that stops naming it has arrived, so a canary promoted
  * or rolled back would fail the calls in between with "cluster not found". Kept while its instances
- * run, a version's cluster is there before any route names it and after the last route stops.
+ * run (when the service runs several versions or its policy names any), a version's cluster is there
+ * before any route names it and after the last route stops.
  */
 export function subsetVersions(svc: ServiceState, role: NodeRole = 'proxyless'): string[] {
   const out = new Set<string>();
   for (const s of svc.policy.subsets ?? []) out.add(s.version);
   for (const r of svc.policy.headerRoutes ?? []) out.add(r.version);
-  if (role === 'envoy') for (const i of svc.instances) out.add(i.version);
+  const running = new Set(svc.instances.map((i) => i.version));
+  // A service running one version with no subsets in its policy needs no subset cluster at all.
+  if (role === 'envoy' && (out.size > 0 || running.size > 1)) for (const v of running) out.add(v);
   return [...out].sort();
 }
 
