@@ -75,9 +75,12 @@ describe('the mesh with a sidecar per process', () => {
     const res = await fetch(`${mesh.gateway!.url}/demo/sample.jpg?imageView2/1/w/48/h/48`, { headers: { traceparent: caller.traceparent } });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    // Envoy batches its spans (a flush every 5 s): wait until every hop is in.
-    const hops = ['mediamesh-gateway-envoy-outbound', 'mediamesh-image-envoy-inbound', 'mediamesh-image-envoy-outbound', 'mediamesh-storage-envoy-inbound', 'mediamesh-storage'];
-    const trace = await waitForTrace(mesh.jaeger!.uiUrl, caller.traceId, { until: (spans) => hops.every((h) => spans.some((s) => s.service === h)) });
+    // Envoy and the services batch their spans (Envoy flushes every 5 s): wait until every hop is in.
+    const hops: Array<[string, string?]> = [
+      ['mediamesh-gateway', 'CLIENT'], ['mediamesh-gateway-envoy-outbound'], ['mediamesh-image-envoy-inbound'], ['mediamesh-image', 'SERVER'],
+      ['mediamesh-image', 'CLIENT'], ['mediamesh-image-envoy-outbound'], ['mediamesh-storage-envoy-inbound'], ['mediamesh-storage', 'SERVER'],
+    ];
+    const trace = await waitForTrace(mesh.jaeger!.uiUrl, caller.traceId, { until: (spans) => hops.every(([svc, kind]) => spans.some((s) => s.service === svc && (!kind || s.kind === kind))) });
     const spans = trace.spans;
     const dump = describeSpans(spans);
     const one = (service: string, kind?: string, name?: RegExp) => {
