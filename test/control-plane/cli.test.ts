@@ -3,24 +3,17 @@
  * validated policy that changes live traffic, status lists nodes with ACKED types, and
  * `call` reaches a real mediamesh service (storage) through xds:///storage.
  */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distEntry } from '../../core/paths';
+import { runCli } from '../harness/cli';
 import { startService, type StartedService } from '../../launcher/process';
 import { countInstances, createMeshFixture, eventually, type MeshFixture } from './fixtures/mesh-fixture';
 
 let fx: MeshFixture;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(process.execPath, [distEntry('mesh/cli/main.ts'), ...args], { env: { ...process.env, MEDIAMESH_ZK: fx.zk.connectString }, timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
+const cli = (...args: string[]) => runCli({ MEDIAMESH_ZK: fx.zk.connectString }, ...args);
 
 beforeAll(async () => {
   fx = await createMeshFixture();

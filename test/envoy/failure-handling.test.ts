@@ -9,8 +9,8 @@ import { startControlPlaneServer } from '../../mesh/control-plane/server';
 import { makeResource, type TypeResources } from '../../mesh/control-plane/snapshot';
 import { freePort } from '../../launcher/ports';
 import { startSidecar } from '../../launcher/sidecar';
-import { echoClient, type EchoClient } from '../control-plane/fixtures/echo-backend';
-import { countInstances, eventually } from '../control-plane/fixtures/mesh-fixture';
+import { echoClient } from '../control-plane/fixtures/echo-backend';
+import { countInstances, eventually, failedCalls, underLoad } from '../control-plane/fixtures/mesh-fixture';
 import { createEnvoyMesh, type EnvoyMesh } from './fixtures/envoy-mesh';
 
 let fx: EnvoyMesh;
@@ -21,24 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx?.close();
 });
-
-/** underLoad calls in a loop while `during` runs and returns the tally (failures as error:<code>). */
-async function underLoad(client: EchoClient, during: () => Promise<void>): Promise<Record<string, number>> {
-  let running = true;
-  const tally: Record<string, number> = {};
-  const loop = (async () => {
-    while (running) for (const [k, v] of Object.entries(await countInstances(client, 5))) tally[k] = (tally[k] ?? 0) + v;
-  })();
-  try {
-    await during();
-  } finally {
-    running = false;
-    await loop;
-  }
-  return tally;
-}
-
-const failed = (tally: Record<string, number>) => Object.entries(tally).filter(([k]) => k.startsWith('error'));
 
 describe('Envoy sidecars when things break', () => {
   it('a resource Envoy NACKs shows NACKED with Envoy’s own error while traffic keeps the last good config', async () => {
@@ -74,7 +56,7 @@ describe('Envoy sidecars when things break', () => {
       // Envoy's own words (source/common/network/utility.cc), not ours.
       expect(node!.types.EDS.error).toMatch(/malformed IP address: not-an-ip\.invalid/);
       expect(node!.types.LDS.status).toBe('ACKED');
-      expect(failed(tally)).toEqual([]);
+      expect(failedCalls(tally)).toEqual({});
       expect(tally['n-1']).toBeGreaterThan(0);
       expect(await countInstances(client, 20)).toEqual({ 'n-1': 20 });
       // Envoy says so too: its EDS update was rejected.
@@ -100,7 +82,7 @@ describe('Envoy sidecars when things break', () => {
       await fx.startControlPlane(port);
       await new Promise((r) => setTimeout(r, 1_000));
     });
-    expect(failed(tally)).toEqual([]);
+    expect(failedCalls(tally)).toEqual({});
     expect((tally['s-1'] ?? 0) + (tally['s-2'] ?? 0)).toBeGreaterThan(50);
     // Resync: a change made after the restart reaches the sidecar through the new process.
     await fx.addInstance('steady', 's-3');
@@ -119,7 +101,7 @@ describe('Envoy sidecars when things break', () => {
       await fx.zk.start();
       await new Promise((r) => setTimeout(r, 5_000)); // sessions re-established, instances registered again
     });
-    expect(failed(tally)).toEqual([]);
+    expect(failedCalls(tally)).toEqual({});
     expect(tally['zd-1']).toBeGreaterThan(100);
     expect(tally['zd-2']).toBeGreaterThan(100);
     await eventually(async () => expect(Object.keys(await countInstances(client, 20)).sort()).toEqual(['zd-1', 'zd-2']), 30_000);

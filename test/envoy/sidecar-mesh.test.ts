@@ -6,25 +6,18 @@
  * ACKED; `mediamesh proxy-config` shows a sidecar in sync with the control plane; an instance
  * killed with SIGKILL takes its sidecar with it and costs no request.
  */
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { distEntry } from '../../core/paths';
 import { startMesh, type LocalMesh } from '../../launcher/mesh';
 import { waitForTrace, type JaegerSpan } from '../../observability/jaeger-query';
 import { eventually } from '../control-plane/fixtures/mesh-fixture';
 import { describeSpans, newCaller } from '../observability/support';
+import { runCli } from '../harness/cli';
 
 let mesh: LocalMesh;
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) =>
-    execFile(process.execPath, [distEntry('mesh/cli/main.ts'), ...args], { env: { ...process.env, MEDIAMESH_CP_STATUS: `127.0.0.1:${mesh.controlPlane.statusPort}` }, timeout: 30_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    ),
-  );
-}
+const cli = (...args: string[]) => runCli({ MEDIAMESH_CP_STATUS: `127.0.0.1:${mesh.controlPlane.statusPort}` }, ...args);
 
 const THUMB = '/demo/sample.jpg?imageView2/1/w/64/h/64';
 
