@@ -15,7 +15,6 @@ import { createXdsBootstrap } from '../mesh/client';
 import { allocatorEnv } from '../core/allocator';
 import { jaegerBinary, startJaeger } from './jaeger';
 import { requireEnvoy } from './envoy';
-import { jaegerBinary, startJaeger } from './jaeger';
 import { freePort } from './ports';
 import { startSidecar, type Sidecar } from './sidecar';
 import { startService, type StartedService } from './process';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { flag, parseArgs, UsageError, type Command } from '../command';
+import { flag, UsageError, type Command } from '../command';
 import { compareWithControlPlane, summarizeProxy, type ProxyConfig, type SyncCheck } from '../../envoy/proxy-config';
 import { controlPlaneUnreachable } from '../../control-plane/errors';
 
@@ -59,10 +59,11 @@ export const command: Command = {
 --admin is the sidecar's admin address (default: from $MEDIAMESH_HOME/ready.json of the running mesh).
 --cp is the control plane's status endpoint (default MEDIAMESH_CP_STATUS or 127.0.0.1:18001).
 Exit 1 when the sidecar does not hold what the control plane last sent it.`,
-  async run(args) {
-    const p = parseArgs(args, ['json']);
+  options: { admin: { type: 'string' }, cp: { type: 'string' }, json: { type: 'boolean' } },
+  positionals: 1,
+  async run(p) {
     const node = p.positional[0];
-    if (!node || p.positional.length > 1) throw new UsageError('name one sidecar node id');
+    if (!node) throw new UsageError('name one sidecar node id');
     const admin = typeof p.flags.admin === 'string' ? `http://${p.flags.admin.replace(/^https?:\/\//, '')}` : adminOf(node);
     const cp = flag(p, 'cp', process.env.MEDIAMESH_CP_STATUS || '127.0.0.1:18001');
     const [dump, clusters] = await Promise.all([getJson(`${admin}/config_dump?include_eds`, 'the sidecar admin'), getJson(`${admin}/clusters?format=json`, 'the sidecar admin')]);
