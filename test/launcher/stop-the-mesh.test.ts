@@ -125,21 +125,22 @@ describe('stopping the mesh', () => {
     process.kill(watchdog.pid, 'SIGKILL');
     process.kill(deadLauncher, 'SIGKILL');
 
-    // The Node processes stop through their own pipe; only the programs that cannot watch one remain.
+    // The Node processes stop through their own pipe; only the programs that cannot watch one remain:
+    // ZooKeeper, Jaeger and the five Envoy sidecars (`npm start` runs one per process).
     const deadline = Date.now() + GONE_WITHIN_MS;
     let left = processesOfHome(home);
     while (left.some((p) => p.command.includes('/dist/')) && Date.now() < deadline) {
       await sleep(200);
       left = processesOfHome(home);
     }
-    expect(left.map((p) => (p.command.startsWith('java') ? 'zookeeper' : path.basename(p.command.split(' ')[0]))).sort()).toEqual(['jaeger', 'zookeeper']);
+    expect(left.map((p) => (p.command.startsWith('java') ? 'zookeeper' : path.basename(p.command.split(' ')[0]))).sort()).toEqual(['envoy', 'envoy', 'envoy', 'envoy', 'envoy', 'jaeger', 'zookeeper']);
 
     // The next start names the stale launcher.pid, stops the orphans (marked by the dead launcher) and starts.
     // Its services wait 5 s after deregistering before they drain, so that stopping outlasts three presses.
     const second = open(MEDIAMESH_UP, { ...env, MEDIAMESH_DEREGISTER_DELAY_MS: '5000' });
     await second.waitFor(/mediamesh is up/, UP_WITHIN_MS);
     expect(second.output()).toContain(`removing a stale ${path.join(home, 'launcher.pid')}: launcher pid ${deadLauncher} is not running`);
-    expect(second.output()).toMatch(/stopping 2 process\(es\) left by an earlier run whose launcher is gone/);
+    expect(second.output()).toMatch(new RegExp(`stopping ${left.length} process\\(es\\) left by an earlier run whose launcher is gone`));
     for (const p of left) expect(processesOfHome(home).map((q) => q.pid)).not.toContain(p.pid);
 
     // Ctrl-C three times, a second apart: stop, "still stopping", then kill everything at once.
