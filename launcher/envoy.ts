@@ -9,7 +9,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { renderYaml } from '../mesh/envoy/bootstrap';
+import { renderYaml } from '../mesh/envoy';
 import { signalGroup, spawnGroup, stopGroup } from './process';
 
 /** ENVOY_VERSION is the version scripts/envoy-install.sh pins. */

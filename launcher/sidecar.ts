@@ -5,7 +5,7 @@
  * bootstrap's node metadata (the control plane renders this node's listeners from them), and
  * waits until Envoy is ready: its listeners then exist and its first xDS answers are in.
  */
-import { createEnvoyBootstrap } from '../mesh/envoy/bootstrap';
+import { createEnvoyBootstrap } from '../mesh/envoy';
 import { startEnvoy, type EnvoyProcess } from './envoy';
 import { freePort } from './ports';
 

@@ -8,3 +8,4 @@ export { checkEnvoyObject } from './schema-check';
 export type { ValidationResult } from './schema-check';
 export { pack, unpack } from './any';
 export type { AnyValue } from './any';
+export { ENVOY_INBOUND_PORT, ENVOY_OUTBOUND_PORT } from './sidecar-ports';

@@ -4,7 +4,7 @@
  * restarted under load and a ZooKeeper down for 30 s cost no call (Envoy keeps what it holds).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TYPE_URL } from '../../mesh/control-plane/envoy-protos';
+import { TYPE_URL } from '../../mesh/envoy-api';
 import { startControlPlaneServer } from '../../mesh/control-plane/server';
 import { makeResource, type TypeResources } from '../../mesh/control-plane/snapshot';
 import { freePort } from '../../launcher/ports';

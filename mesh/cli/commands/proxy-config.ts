@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { flag, UsageError, type Command } from '../command';
-import { compareWithControlPlane, summarizeProxy, type ProxyConfig, type SyncCheck } from '../../envoy/proxy-config';
-import { controlPlaneUnreachable } from '../../control-plane/errors';
+import { compareWithControlPlane, summarizeProxy, type ProxyConfig, type SyncCheck } from '../../envoy';
+import { controlPlaneUnreachable } from '../../control-plane';
 
 async function getJson(url: string, what: string): Promise<Record<string, unknown>> {
   let res: Response;

@@ -11,7 +11,7 @@
  * names, its attempts and back-off, and per_try_timeout: Envoy counts an attempt that outlived
  * it as a reset, so `reset` is retried then too.
  */
-import { TYPE_URL } from '../envoy-protos';
+import { TYPE_URL } from '../../envoy-api';
 import type { RetryPolicy } from '../policy/types';
 import { duration } from './names';
 

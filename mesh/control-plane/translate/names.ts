@@ -7,8 +7,7 @@ import type { MeshState, NodeRole, ServiceState } from '../types';
 
 export const ENVOY_OUTBOUND = 'outbound';
 export const ENVOY_INBOUND = 'inbound';
-export const ENVOY_OUTBOUND_PORT = 15001;
-export const ENVOY_INBOUND_PORT = 15006;
+export { ENVOY_INBOUND_PORT, ENVOY_OUTBOUND_PORT } from '../../envoy-api';
 export const FAULT_FILTER = 'envoy.filters.http.fault';
 export const ROUTER_FILTER = 'envoy.filters.http.router';
 

@@ -7,7 +7,7 @@
  */
 import { ENVOY_VERSION } from '../../../launcher/envoy';
 import { checkEnvoyObject } from '../../../mesh/envoy';
-import { ENVOY_INBOUND_PORT } from '../../../mesh/control-plane/translate/names';
+import { ENVOY_INBOUND_PORT } from '../../../mesh/envoy-api';
 import type { EnvValue } from './process-env';
 import { asList, asObj, isObj } from './yaml-files';
 
