@@ -58,6 +58,17 @@ export function requestedFormat(ops: readonly ImageOperation[]): ImageFormat {
 }
 
 /**
+ * negotiateFormat picks avif, webp or jpeg from an HTTP Accept header (format/auto). One home:
+ * the image service encodes by it and the gateway keys its results cache by it, so two Accept
+ * values that pick the same encoding share one cached result.
+ */
+export function negotiateFormat(accept: string): ImageEncoding {
+  if (/image\/avif/i.test(accept)) return 'avif';
+  if (/image\/webp/i.test(accept)) return 'webp';
+  return 'jpeg';
+}
+
+/**
  * negotiatesFormat tells whether a pipeline's output depends on the caller's Accept header
  * (format/auto wins): the gateway then varies its ETag and caches by Accept.
  */

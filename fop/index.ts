@@ -13,7 +13,7 @@ export { formatImageOperation, formatImagePipeline, parseImagePipeline, validate
 export { formatImageView2, parseImageView2, validateImageView2 } from './image-view2';
 export { formatImageMogr2, parseImageMogr2, validateImageMogr2 } from './image-mogr2';
 export { formatWatermark, parseWatermark, validateWatermark } from './watermark';
-export { IMAGE_FORMATS, fixedEncoding, formatName, negotiatesFormat, requestedFormat } from './image-formats';
+export { IMAGE_FORMATS, fixedEncoding, formatName, negotiateFormat, negotiatesFormat, requestedFormat } from './image-formats';
 export type { ImageEncoding } from './image-formats';
 export { decodeUrlSafeBase64, encodeUrlSafeBase64 } from './base64';
 export { invalid, valid } from './validation';

@@ -11,6 +11,8 @@ export type { Registration } from './instance-registration';
 export { createRegistrationHook } from './registration-hook';
 export type { RegistrationHookOptions } from './registration-hook';
 export { registerZkResolver } from './zk-resolver';
+export { changesRoot, createChangeSignal, topicPath } from './change-signal';
+export type { ChangeSignal, ChangeSignalOptions } from './change-signal';
 export type { ZkResolverOptions } from './zk-resolver';
 export { isZkError, registryUnavailable, ZkError } from './errors';
 export type { ZkErrorCode } from './errors';

@@ -41,6 +41,25 @@ export const gatewaySpecs = {
   maxHeaderBytes: { name: 'MEDIAMESH_GATEWAY_MAX_HEADER_BYTES', doc: 'largest request header block (431 above)', fallback: 16_384, parse: int(1024, 1_048_576) },
   cacheMaxAge: { name: 'MEDIAMESH_GATEWAY_CACHE_MAX_AGE', doc: 'Cache-Control max-age of objects and results, seconds', fallback: 86_400, parse: int(0, 31_536_000) },
   recordPath: { name: 'MEDIAMESH_GATEWAY_RECORD', doc: 'append every answered request to this JSON-lines file for `mediamesh replay` (empty = off)', fallback: '', parse: String },
+  resultCacheBytes: {
+    name: 'MEDIAMESH_RESULT_CACHE_BYTES',
+    doc: 'memory of the results cache of processed images, bytes (0 = no results cache)',
+    fallback: 128 * 1024 ** 2,
+    parse: bytes,
+  },
+  resultCacheDir: {
+    name: 'MEDIAMESH_RESULT_CACHE_DIR',
+    doc: "folder of the results cache's disk tier, one gateway's own (relative = under MEDIAMESH_HOME; empty = no disk tier)",
+    fallback: '',
+    parse: str(/^[^\u0000]*$/, 'a folder path'),
+  },
+  resultCacheDiskBytes: { name: 'MEDIAMESH_RESULT_CACHE_DISK_BYTES', doc: "bytes of the results cache's disk tier", fallback: 1024 ** 3, parse: bytes },
+  etagTtlMs: {
+    name: 'MEDIAMESH_RESULT_CACHE_ETAG_TTL_MS',
+    doc: "longest time a source's etag is believed without news: how stale a hit can be for a write that bypasses this gateway while ZooKeeper is unreachable",
+    fallback: 5_000,
+    parse: int(0, 3_600_000),
+  },
   trustProxy: { name: 'MEDIAMESH_GATEWAY_TRUST_PROXY', doc: 'trust X-Forwarded-Proto/Host (signed URLs behind a proxy)', fallback: false, parse: bool },
 } satisfies Record<string, EnvSpec<unknown>>;
 

@@ -3,6 +3,7 @@ import type { Logger } from '../runtime';
 import type { BucketDirectory } from './bucket-visibility';
 import type { GatewayConfig } from './config';
 import type { GatewayMetrics } from './metrics';
+import type { ResultCache } from './result-cache/result-cache';
 import type { SecurityChecker } from './security-checker';
 import type { Upstreams } from './upstreams';
 
@@ -12,5 +13,6 @@ export interface GatewayContext {
   readonly checker: SecurityChecker;
   readonly buckets: BucketDirectory;
   readonly metrics: GatewayMetrics;
+  readonly results: ResultCache;
   readonly log: Logger;
 }

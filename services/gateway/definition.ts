@@ -8,10 +8,14 @@
  */
 import { metrics } from '@opentelemetry/api';
 import { activeTelemetry } from '../../observability/start';
+import { createChangeSignal, createZkSession } from '../../mesh/registry';
 import type { TransportServiceDefinition } from '../runtime';
 import { createBucketDirectory } from './bucket-visibility';
 import { gatewaySpecs } from './config';
+import type { GatewayContext } from './context';
 import { createGatewayMetrics } from './metrics';
+import { statFor } from './object-access';
+import { setUpResultCache } from './result-cache/setup';
 import { SecurityChecker } from './security-checker';
 import { createGatewayServer } from './server';
 import { createUpstreams } from './upstreams';
@@ -29,9 +33,21 @@ export const gatewayService: TransportServiceDefinition<typeof gatewaySpecs> = {
     // observability/start runs the gateway's meter in any case (its own /metrics route reads it).
     const telemetry = activeTelemetry();
     const gatewayMetrics = createGatewayMetrics(metrics.getMeter('mediamesh/gateway'), () => telemetry?.metricsText() ?? Promise.resolve(''));
+    // With ZooKeeper, storage's change signals keep the results cache's etags true for writes made elsewhere.
+    const session = runtime.zk ? createZkSession({ connectString: runtime.zk, log: log.child({ component: 'change-signal' }) }) : undefined;
+    const changes = session && createChangeSignal({ session, basePath: runtime.zkBasePath, log });
+    const results = await setUpResultCache({
+      config,
+      home: runtime.home,
+      metrics: gatewayMetrics,
+      log,
+      changes,
+      statEtag: async (bucket, key) => (await statFor(ctx, bucket, key)).info!.etag,
+    });
+    const ctx: GatewayContext = { config, upstreams, checker, buckets, metrics: gatewayMetrics, results, log };
     // /readyz fails until serving and from the start of the shutdown.
     let serving = false;
-    const app = createGatewayServer({ config, upstreams, checker, buckets, metrics: gatewayMetrics, log }, () => !serving);
+    const app = createGatewayServer(ctx, () => !serving);
     return {
       transport: {
         address: config.host,
@@ -50,7 +66,10 @@ export const gatewayService: TransportServiceDefinition<typeof gatewaySpecs> = {
           clearTimeout(force);
         },
       },
-      cleanup: () => upstreams.close(),
+      cleanup: async () => {
+        upstreams.close();
+        await session?.close();
+      },
     };
   },
 };

@@ -19,6 +19,14 @@ export interface GatewayMetrics {
   bytesIn(n: number): void;
   rejected(reason: 'queue_full' | 'queue_timeout'): void;
   upstreamError(service: string, code: string): void;
+  /** resultCache counts the results cache's lookups and evictions. */
+  readonly resultCache: {
+    hit(tier: 'memory' | 'disk'): void;
+    miss(): void;
+    evicted(tier: 'memory' | 'disk'): void;
+    /** observeBytes reports each tier's bytes at every collection. */
+    observeBytes(bytes: (tier: 'memory' | 'disk') => number): void;
+  };
   /** render returns every metric of the process in the Prometheus text format (version 0.0.4). */
   render(): Promise<string>;
 }
@@ -36,6 +44,10 @@ export function createGatewayMetrics(meter: Meter, render: () => Promise<string>
   const responseBytes = meter.createCounter('mediamesh.gateway.response_bytes', { description: 'Bytes sent in response bodies (with a known length).', unit: 'By' });
   const rejections = meter.createCounter('mediamesh.gateway.rejected', { description: 'Requests refused with 429 by the concurrency limiter.' });
   const upstreamErrors = meter.createCounter('mediamesh.gateway.upstream_errors', { description: 'Errors returned by mesh services, by gRPC code.' });
+  const cacheHits = meter.createCounter('mediamesh.gateway.result_cache.hits', { description: 'Results served from the results cache, by tier.' });
+  const cacheMisses = meter.createCounter('mediamesh.gateway.result_cache.misses', { description: 'Cacheable image requests the results cache did not hold.' });
+  const cacheEvictions = meter.createCounter('mediamesh.gateway.result_cache.evictions', { description: 'Results evicted to stay within a tier\'s bytes, by tier.' });
+  const cacheBytes = meter.createObservableGauge('mediamesh.gateway.result_cache.bytes', { description: 'Bytes held by the results cache, by tier.', unit: 'By' });
   // Series that exist from the start, at 0, as the text exposition always showed them.
   inFlight.add(0);
   requestBytes.add(0);
@@ -52,6 +64,15 @@ export function createGatewayMetrics(meter: Meter, render: () => Promise<string>
     bytesIn: (n) => requestBytes.add(n),
     rejected: (reason) => rejections.add(1, { reason }),
     upstreamError: (service, code) => upstreamErrors.add(1, { service, code }),
+    resultCache: {
+      hit: (tier) => cacheHits.add(1, { tier }),
+      miss: () => cacheMisses.add(1),
+      evicted: (tier) => cacheEvictions.add(1, { tier }),
+      observeBytes: (bytes) =>
+        cacheBytes.addCallback((r) => {
+          for (const tier of ['memory', 'disk'] as const) r.observe(bytes(tier), { tier });
+        }),
+    },
     render,
   };
 }

@@ -4,8 +4,7 @@
  * Qiniu does). Animation survives only into GIF and WebP.
  */
 import { ImageFormat } from '../../generated/mediamesh/image/v1/operations';
-import { fixedEncoding, type ImageEncoding } from '../../fop';
-
+import { fixedEncoding, negotiateFormat, type ImageEncoding } from '../../fop';
 
 /** OutputFormat is a format sharp encodes. */
 export type OutputFormat = ImageEncoding;
@@ -18,13 +17,6 @@ export const CONTENT_TYPES: Readonly<Record<OutputFormat, string>> = {
   gif: 'image/gif',
   tiff: 'image/tiff',
 };
-
-/** negotiateFormat picks avif, webp or jpeg from an HTTP Accept header (format/auto). */
-export function negotiateFormat(accept: string): OutputFormat {
-  if (/image\/avif/i.test(accept)) return 'avif';
-  if (/image\/webp/i.test(accept)) return 'webp';
-  return 'jpeg';
-}
 
 /** resolveFormat decides the output encoding from the request and the source's format (fop/image-formats.ts is the table). */
 export function resolveFormat(requested: ImageFormat, sourceFormat: string, accept: string): OutputFormat {

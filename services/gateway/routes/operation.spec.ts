@@ -15,6 +15,8 @@ import { createGatewayMetrics } from '../metrics';
 import { SecurityChecker } from '../security-checker';
 import { createGatewayServer } from '../server';
 import type { Upstreams } from '../upstreams';
+import { createKnownEtags } from '../result-cache/known-etags';
+import { createResultCache } from '../result-cache/result-cache';
 
 function gatewayWithRecorder() {
   const sent: { process: ProcessRequest[]; snapshot: SnapshotRequest[] } = { process: [], snapshot: [] };
@@ -27,12 +29,15 @@ function gatewayWithRecorder() {
     storage: { statObject: (_req: unknown, _md: unknown, _o: unknown, cb: Cb<typeof stat>) => cb(null, stat) },
     close: () => undefined,
   } as unknown as Upstreams;
+  const gatewayMetrics = createGatewayMetrics(metrics.getMeter('test'), async () => '');
   const ctx: GatewayContext = {
     config: loadConfig(gatewaySpecs, {}),
     upstreams,
     checker: new SecurityChecker({ adminToken: '', signingKeys: [] }),
     buckets: { isPrivate: async () => false },
-    metrics: createGatewayMetrics(metrics.getMeter('test'), async () => ''),
+    metrics: gatewayMetrics,
+    // The results cache off: each request reaches the stand-ins.
+    results: createResultCache({ etags: createKnownEtags({ ttlMs: 0 }), metrics: gatewayMetrics.resultCache, statEtag: async () => 'e1' }),
     log: createLogger({ service: 'gateway-spec' }),
   };
   return { app: createGatewayServer(ctx), sent };

@@ -11,12 +11,14 @@
  * mesh's retry policy covers refusals, this covers kills mid-call.
  *
  * An image request without If-None-Match makes no StatObject of its own: the image service
- * reports the source's etag with the result (one hop fewer per request).
+ * reports the source's etag with the result (one hop fewer per request). Image results go
+ * through the results cache (result-cache/): a hit makes no call at all (X-Cache: HIT), and
+ * identical requests in flight share one Process call (X-Cache: MISS). The signature check of a
+ * private bucket comes first, so a cached private result is never served without it.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as grpc from '@grpc/grpc-js';
 import { negotiatesFormat, parseFop } from '../../../fop';
-import type { StatObjectResponse } from '../../../generated/mediamesh/storage/v1/storage';
 import type { Source } from '../../../generated/mediamesh/common/v1/common';
 import type { TranscodeHead } from '../../../generated/mediamesh/video/v1/video';
 import type { GatewayContext } from '../context';
@@ -54,24 +56,33 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
   const tagged = (etag: string) =>
     reply.header('etag', quoteEtag(derivedEtag(etag, parsed.fop, negotiation))).header('cache-control', cacheControlFor(ctx, isPrivate));
 
-  // A conditional request (and any video one) looks the object up first: a 304 costs no processing.
+  // A conditional request (and any video one) looks the object up first (or knows its etag): a 304 costs no processing.
   const conditional = req.headers['if-none-match'] !== undefined;
-  let stat: StatObjectResponse | undefined;
+  let sourceEtag: string | undefined;
   if (conditional || parsed.family !== 'image') {
-    stat = await statFor(ctx, t.bucket, t.key);
-    tagged(stat.info!.etag);
-    if (ifNoneMatchHits(req.headers['if-none-match'], derivedEtag(stat.info!.etag, parsed.fop, negotiation))) return reply.code(304).send();
+    sourceEtag = parsed.family === 'image' ? ctx.results.knownEtag(t.bucket, t.key) : undefined;
+    if (!sourceEtag) {
+      const before = ctx.results.epoch(t.bucket);
+      sourceEtag = (await statFor(ctx, t.bucket, t.key)).info!.etag;
+      ctx.results.learned(t.bucket, t.key, sourceEtag, before);
+    }
+    tagged(sourceEtag);
+    if (ifNoneMatchHits(req.headers['if-none-match'], derivedEtag(sourceEtag, parsed.fop, negotiation))) return reply.code(304).send();
   }
 
   if (parsed.family === 'image') {
     const image = ctx.upstreams.image;
     const operations = parsed.result.value;
-    const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept: String(req.headers.accept ?? '') }, timeout));
-    if (!stat) {
+    const accept = String(req.headers.accept ?? '');
+    const { result, hit } = await ctx.results.serve({ bucket: t.bucket, key: t.key, operations, accept }, async () => {
+      const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept }, timeout));
       if (!res.sourceObject) throw new MeshError(Status.INTERNAL, 'the image service did not report the source object of its result');
-      tagged(res.sourceObject.etag);
-    }
-    return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
+      return { data: res.data, contentType: res.contentType, sourceEtag: res.sourceObject.etag };
+    });
+    // The result's own source etag (a write may have come between a stat and the result).
+    tagged(result.sourceEtag);
+    if (ctx.results.enabled) reply.header('x-cache', hit ? 'HIT' : 'MISS');
+    return reply.header('content-type', result.contentType).header('content-length', String(result.data.length)).send(req.method === 'HEAD' ? undefined : result.data);
   }
 
   const video = ctx.upstreams.video;

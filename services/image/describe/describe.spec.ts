@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ImageFormat } from '../../../generated/mediamesh/image/v1/operations';
-import { negotiateFormat, resolveFormat } from '../formats';
+import { negotiateFormat } from '../../../fop';
+import { resolveFormat } from '../formats';
 import { estimateJpegQuality } from '../jpeg-quality';
 import { sharp } from '../sharp';
 import { readExif } from './exif';
