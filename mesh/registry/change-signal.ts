@@ -9,6 +9,10 @@
  * throws; with ZooKeeper unreachable the bump is kept and sent on the next connection, and a
  * reader bounds its staleness by its own TTL meanwhile. Bumps of one topic are coalesced (at most
  * one in flight and one pending), so a burst of writes costs ZooKeeper two writes, not one each.
+ *
+ * A watcher hears of every change after its watch is armed, and once when it is first armed
+ * (or re-armed on a new session): what happened before that is unknown to it, so it drops what it
+ * derived until then. That closes the gap between learning something and the watch's first read.
  */
 import { createLogger, type Logger } from '../../core/log';
 import { isZkError } from './errors';
@@ -26,7 +30,7 @@ export interface ChangeSignalOptions {
 export interface ChangeSignal {
   /** publish bumps the topic's znode in the background (fire-and-forget). */
   publish(topic: string): void;
-  /** watch calls onChange for every bump after its first read (the baseline); returns unsubscribe. */
+  /** watch calls onChange on its first read and on every bump after it (see the module comment); returns unsubscribe. */
   watch(topic: string, onChange: () => void): () => void;
 }
 
@@ -84,15 +88,14 @@ export function createChangeSignal(opts: ChangeSignalOptions): ChangeSignal {
 
   return {
     publish(topic) {
-      topicPath(base, topic);
+      try {
+        topicPath(base, topic);
+      } catch (err) {
+        return log.warn('change signal not sent: bad topic', { topic, err: (err as Error).message });
+      }
       send(topic);
     },
-    watch(topic, onChange) {
-      let baseline = true;
-      return session.watchData(topicPath(base, topic), () => {
-        if (baseline) baseline = false;
-        else onChange();
-      });
-    },
+    // zk-watches delivers the first read and every change after it (equal values dropped).
+    watch: (topic, onChange) => session.watchData(topicPath(base, topic), () => onChange()),
   };
 }

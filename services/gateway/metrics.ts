@@ -23,6 +23,8 @@ export interface GatewayMetrics {
   readonly resultCache: {
     hit(tier: 'memory' | 'disk'): void;
     miss(): void;
+    /** coalesced: a request joined an identical one's Process call in flight. */
+    coalesced(): void;
     evicted(tier: 'memory' | 'disk'): void;
     /** observeBytes reports each tier's bytes at every collection. */
     observeBytes(bytes: (tier: 'memory' | 'disk') => number): void;
@@ -46,6 +48,7 @@ export function createGatewayMetrics(meter: Meter, render: () => Promise<string>
   const upstreamErrors = meter.createCounter('mediamesh.gateway.upstream_errors', { description: 'Errors returned by mesh services, by gRPC code.' });
   const cacheHits = meter.createCounter('mediamesh.gateway.result_cache.hits', { description: 'Results served from the results cache, by tier.' });
   const cacheMisses = meter.createCounter('mediamesh.gateway.result_cache.misses', { description: 'Cacheable image requests the results cache did not hold.' });
+  const cacheCoalesced = meter.createCounter('mediamesh.gateway.result_cache.coalesced', { description: 'Image requests that joined an identical request\'s Process call in flight.' });
   const cacheEvictions = meter.createCounter('mediamesh.gateway.result_cache.evictions', { description: 'Results evicted to stay within a tier\'s bytes, by tier.' });
   const cacheBytes = meter.createObservableGauge('mediamesh.gateway.result_cache.bytes', { description: 'Bytes held by the results cache, by tier.', unit: 'By' });
   // Series that exist from the start, at 0, as the text exposition always showed them.
@@ -67,6 +70,7 @@ export function createGatewayMetrics(meter: Meter, render: () => Promise<string>
     resultCache: {
       hit: (tier) => cacheHits.add(1, { tier }),
       miss: () => cacheMisses.add(1),
+      coalesced: () => cacheCoalesced.add(1),
       evicted: (tier) => cacheEvictions.add(1, { tier }),
       observeBytes: (bytes) =>
         cacheBytes.addCallback((r) => {

@@ -15,15 +15,15 @@ const ops = (fop: string) => {
   return r.value;
 };
 
-function setUp(maxBytes = 1 << 20) {
-  const counts = { hit: 0, miss: 0, evicted: 0, stat: 0 };
+async function setUp(maxBytes = 1 << 20) {
+  const counts = { hit: 0, miss: 0, coalesced: 0, evicted: 0, stat: 0 };
   let etag = 'e1';
   const etags = createKnownEtags({ ttlMs: 60_000 });
-  const store = createResultStore({ maxBytes, onEvict: () => counts.evicted++ });
+  const store = await createResultStore({ maxBytes, onEvict: () => counts.evicted++ });
   const cache = createResultCache({
     store,
     etags,
-    metrics: { hit: () => counts.hit++, miss: () => counts.miss++ },
+    metrics: { hit: () => counts.hit++, miss: () => counts.miss++, coalesced: () => counts.coalesced++ },
     statEtag: async () => (counts.stat++, etag),
   });
   const result = (bytes = 10): CachedResult => ({ data: Buffer.alloc(bytes, 1), contentType: 'image/jpeg', sourceEtag: etag });
@@ -34,7 +34,7 @@ const req = (fop = 'imageView2/1/w/200/h/200', accept = ''): ImageRequest => ({ 
 
 describe('results cache', () => {
   it('serves a repeat from memory, without a call', async () => {
-    const { cache, counts, result } = setUp();
+    const { cache, counts, result } = await setUp();
     let calls = 0;
     const make = async () => (calls++, result());
     expect((await cache.serve(req(), make)).hit).toBe(false);
@@ -46,7 +46,7 @@ describe('results cache', () => {
   });
 
   it('makes 50 identical requests in flight with one call, and hands an error to all without storing it', async () => {
-    const { cache, result } = setUp();
+    const { cache, counts, result } = await setUp();
     let calls = 0;
     let fail = true;
     const make = async () => {
@@ -57,6 +57,7 @@ describe('results cache', () => {
     };
     const failed = await Promise.allSettled(Array.from({ length: 50 }, () => cache.serve(req(), make)));
     expect(calls).toBe(1);
+    expect(counts.coalesced).toBe(49);
     expect(failed.every((r) => r.status === 'rejected' && (r.reason as Error).message === 'image service down')).toBe(true);
     fail = false;
     const ok = await Promise.all(Array.from({ length: 50 }, () => cache.serve(req(), make)));
@@ -65,7 +66,7 @@ describe('results cache', () => {
   });
 
   it('keeps format/auto results apart by the negotiated format, and shares them between Accepts that pick the same one', async () => {
-    const { cache, result } = setUp();
+    const { cache, result } = await setUp();
     let calls = 0;
     const make = async () => (calls++, result());
     await cache.serve(req('imageView2/2/w/10/format/auto', 'image/webp'), make);
@@ -75,7 +76,7 @@ describe('results cache', () => {
   });
 
   it('a write through the gateway purges at once; a request in flight across the write stores nothing', async () => {
-    const { cache, store, result, setEtag } = setUp();
+    const { cache, store, result, setEtag } = await setUp();
     await cache.serve(req(), async () => result());
     expect(store.holds('demo', 'a.jpg')).toBe(true);
     setEtag('e2');
@@ -98,7 +99,7 @@ describe('results cache', () => {
   });
 
   it('an expired etag of a held object is learned again with one stat; a changed etag misses', async () => {
-    const { cache, etags, counts, result, setEtag } = setUp();
+    const { cache, etags, counts, result, setEtag } = await setUp();
     await cache.serve(req(), async () => result());
     etags.bucketChanged('demo');
     expect((await cache.serve(req(), async () => result())).hit).toBe(true);
@@ -109,7 +110,7 @@ describe('results cache', () => {
   });
 
   it('does not store pipelines that read other objects (image watermarks)', async () => {
-    const { cache, result } = setUp();
+    const { cache, result } = await setUp();
     let calls = 0;
     const fop = 'watermark/1/image/a29kbzovL2RlbW8vbWFyay5wbmc=';
     await cache.serve(req(fop), async () => (calls++, result()));
@@ -118,11 +119,35 @@ describe('results cache', () => {
   });
 
   it('stays within its bytes, evicting the least recently used', async () => {
-    const { cache, store, counts, result } = setUp(10_000);
+    const { cache, store, counts, result } = await setUp(10_000);
     for (let w = 1; w <= 20; w++) await cache.serve(req(`imageView2/2/w/${w}`), async () => result(1_000));
     expect(store.bytes('memory')).toBeLessThanOrEqual(10_000);
     expect(counts.evicted).toBeGreaterThan(0);
     expect((await cache.serve(req('imageView2/2/w/20'), async () => result(1_000))).hit).toBe(true);
     expect((await cache.serve(req('imageView2/2/w/1'), async () => result(1_000))).hit).toBe(false);
+  });
+});
+
+describe('results cache off (MEDIAMESH_RESULT_CACHE_BYTES=0)', () => {
+  it('stores nothing, but still makes identical requests in flight once', async () => {
+    const counts = { hit: 0, miss: 0, coalesced: 0 };
+    const cache = createResultCache({
+      etags: createKnownEtags({ ttlMs: 60_000 }),
+      metrics: { hit: () => counts.hit++, miss: () => counts.miss++, coalesced: () => counts.coalesced++ },
+      statEtag: async () => 'e1',
+    });
+    let calls = 0;
+    const make = async () => {
+      calls++;
+      await new Promise((r) => setTimeout(r, 10));
+      return { data: Buffer.from('x'), contentType: 'image/jpeg', sourceEtag: 'e1' };
+    };
+    const first = await Promise.all([cache.serve(req(), make), cache.serve(req(), make)]);
+    expect(first.map((r) => r.hit)).toEqual([false, false]);
+    expect((await cache.serve(req(), make)).hit).toBe(false);
+    expect(calls).toBe(2);
+    expect(cache.enabled).toBe(false);
+    expect(cache.knownEtag('demo', 'a.jpg')).toBeUndefined();
+    expect(counts).toEqual({ hit: 0, miss: 0, coalesced: 1 });
   });
 });

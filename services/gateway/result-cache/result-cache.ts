@@ -7,7 +7,9 @@
  * (result-store.ts) under (object, etag, canonical typed operations, negotiated format). When the
  * etag has expired but results of the object are held, one StatObject learns it again. A miss
  * makes the result with one Process call shared by every identical request in flight
- * (promise-coalesce): they all get its result, or all get its error, and an error is never stored.
+ * (promise-coalesce: its map of promises in flight by key is the whole of single flight; our keys
+ * carry this cache's instance, so two caches in one process never share a call): they all get
+ * its result, or all get its error, and an error is never stored.
  * Pipelines that read other objects (image watermarks) are coalesced but not stored: their result
  * also depends on the mark's bytes, whose etag the key does not hold.
  */
@@ -29,6 +31,8 @@ export interface ImageRequest {
 export interface ResultCacheMetrics {
   hit(tier: Tier): void;
   miss(): void;
+  /** coalesced: a request joined an identical one's call in flight instead of making its own. */
+  coalesced(): void;
 }
 
 export interface ResultCacheDeps {
@@ -44,7 +48,7 @@ export interface ResultCacheDeps {
 export interface ResultCache {
   readonly enabled: boolean;
   /** serve answers from the cache, or by `make` (once for all identical requests in flight). */
-  serve(req: ImageRequest, make: (knownEtag: string | undefined) => Promise<CachedResult>): Promise<{ result: CachedResult; hit: boolean }>;
+  serve(req: ImageRequest, make: () => Promise<CachedResult>): Promise<{ result: CachedResult; hit: boolean }>;
   /** knownEtag is the object's etag when fresh (conditional requests answer 304 without a call). */
   knownEtag(bucket: string, key: string): string | undefined;
   /** learned: storage told the etag (a StatObject of the route), read at `epochBefore`. */
@@ -59,16 +63,20 @@ export function readsOtherObjects(ops: readonly ImageOperation[]): boolean {
   return ops.some((o) => o.op?.$case === 'watermark' && o.op.value.layers.some((l) => l.content?.$case === 'image'));
 }
 
+let instances = 0;
+
 /** createResultCache wires the parts. */
 export function createResultCache(deps: ResultCacheDeps): ResultCache {
   const { store, etags, metrics } = deps;
+  // promise-coalesce keeps one map per process: this prefix keeps each cache's flights its own.
+  const flights = `mediamesh/gateway/result-cache/${++instances}`;
 
   /** currentEtag: known, or (when results of the object are held) learned again from storage. */
   const currentEtag = async (bucket: string, key: string): Promise<string | undefined> => {
     const known = etags.get(bucket, key);
     if (known || !store?.holds(bucket, key)) return known;
     const before = etags.epoch(bucket);
-    return coalesceAsync(`mediamesh/gateway/stat\n${bucket}/${key}\n${before}`, async () => {
+    return coalesceAsync(`${flights}/stat\n${bucket}/${key}\n${before}`, async () => {
       const etag = await deps.statEtag(bucket, key);
       etags.learn(bucket, key, etag, before);
       return etag;
@@ -94,12 +102,16 @@ export function createResultCache(deps: ResultCacheDeps): ResultCache {
       }
       // The epoch is in the flight's key: a request that arrives after a write never joins a call made before it.
       const before = etags.epoch(bucket);
-      const result = await coalesceAsync(`mediamesh/gateway/process\n${bucket}/${key}\n${before}\n${operations}\n${format}`, async () => {
-        const made = await make(known);
+      let mine = false;
+      const flight = coalesceAsync(`${flights}/process\n${bucket}/${key}\n${before}\n${operations}\n${format}`, async () => {
+        mine = true;
+        const made = await make();
         if (etags.learn(bucket, key, made.sourceEtag, before) && cacheable) store.set({ bucket, key, etag: made.sourceEtag, operations, format }, made);
         return made;
       });
-      return { result, hit: false };
+      // coalesceAsync starts a new call synchronously, so `mine` already tells a joiner (counted as it joins).
+      if (!mine) metrics.coalesced();
+      return { result: await flight, hit: false };
     },
     knownEtag: (bucket, key) => (store ? etags.get(bucket, key) : undefined),
     learned: (bucket, key, etag, before) => void etags.learn(bucket, key, etag, before),

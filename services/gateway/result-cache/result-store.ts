@@ -2,7 +2,8 @@
  * createResultStore: where processed results live, keyed by what makes a result
  * (source object, its etag, the canonical typed operations, the negotiated output format).
  * A memory tier bounded in bytes (lru-cache with maxSize: least recently used goes first) and an
- * optional disk tier (disk-tier.ts), written through; a disk hit is promoted to memory.
+ * optional disk tier (disk-tier.ts), written through; a disk hit is promoted to memory. A result
+ * larger than a quarter of a tier is not kept in it (one large result must not flush the cache).
  * An index by source object lets a PUT or DELETE purge every result of that object at once
  * (entries of an old etag are unreachable anyway; the purge gives their memory back).
  */
@@ -34,6 +35,8 @@ export type Tier = 'memory' | 'disk';
 export interface ResultStore {
   get(k: ResultKey): Promise<{ result: CachedResult; tier: Tier } | undefined>;
   set(k: ResultKey, result: CachedResult): void;
+  /** disk is the disk tier, when there is one (tests wait for its writes). */
+  readonly disk?: DiskTier;
   /** holds tells whether any result of the object is cached (worth learning its etag to look). */
   holds(bucket: string, key: string): boolean;
   /** purge drops every result of an object. */
@@ -43,8 +46,8 @@ export interface ResultStore {
 
 export interface ResultStoreOptions {
   readonly maxBytes: number;
-  /** makeDisk builds the disk tier, telling it what to do when an entry leaves it. */
-  readonly makeDisk?: (onDrop: (key: string, evicted: boolean) => void) => DiskTier;
+  /** makeDisk builds the disk tier, telling it what to do when an entry leaves it or an earlier run's is found. */
+  readonly makeDisk?: (hooks: { onDrop: (key: string, evicted: boolean) => void; onLoad: (key: string) => void }) => Promise<DiskTier>;
   readonly onEvict: (tier: Tier) => void;
 }
 
@@ -57,7 +60,7 @@ const objectIdOfKey = (key: string) => key.slice(0, key.indexOf('\n'));
 const ENTRY_OVERHEAD = 256;
 
 /** createResultStore makes the tiers. */
-export function createResultStore(opts: ResultStoreOptions): ResultStore {
+export async function createResultStore(opts: ResultStoreOptions): Promise<ResultStore> {
   const byObject = new Map<string, Set<string>>();
   const index = (key: string) => {
     const id = objectIdOfKey(key);
@@ -80,9 +83,12 @@ export function createResultStore(opts: ResultStoreOptions): ResultStore {
       if (reason !== 'set' && !disk?.has(k)) unindex(k);
     },
   });
-  const disk = opts.makeDisk?.((k, evicted) => {
-    if (evicted) opts.onEvict('disk');
-    if (!memory.has(k)) unindex(k);
+  const disk = await opts.makeDisk?.({
+    onDrop: (k, evicted) => {
+      if (evicted) opts.onEvict('disk');
+      if (!memory.has(k)) unindex(k);
+    },
+    onLoad: index,
   });
 
   return {
@@ -100,11 +106,10 @@ export function createResultStore(opts: ResultStoreOptions): ResultStore {
       const key = keyOf(k);
       memory.set(key, result);
       if (memory.has(key)) index(key);
-      if (disk) {
-        disk.set(key, result);
-        index(key);
-      }
+      // Indexed now, though written later: a purge meanwhile drops the index entry (the write then lands unindexed and ages out).
+      if (disk?.set(key, result)) index(key);
     },
+    disk,
     holds: (bucket, key) => byObject.has(objectIdOf(bucket, key)),
     purge(bucket, key) {
       const keys = byObject.get(objectIdOf(bucket, key));
