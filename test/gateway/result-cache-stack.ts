@@ -1,71 +1,49 @@
 /**
- * The results-cache suites' stack: a real ZooKeeper, storage and image services, and gateways
- * with their own results-cache settings (direct mesh mode; storage and gateways on ZooKeeper for
- * the change signals), plus the counters the suites read: Process calls from the image service's
- * Prometheus endpoint, and the gateways' own /metrics.
+ * What the results-cache suites add to the gateway stack (stack.ts): the stack with the image
+ * service and a real ZooKeeper (storage publishes its change signals there, gateways watch them),
+ * the image service's own count of Process calls (its Prometheus endpoint: counted where the work
+ * happens, not by the gateway under test), a gateway's /metrics, a storage client that writes
+ * around the gateways, and the test image.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startService, type StartedService } from '../../launcher/process';
-import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
-import { ADMIN, KEYS } from './stack';
+import * as grpc from '@grpc/grpc-js';
+import sharp from 'sharp';
+import { putObject } from '../../bench/tracing-chain';
+import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
+import { admin, startStack, type Stack } from './stack';
 
-export interface CacheStack {
-  readonly home: string;
-  readonly zk: ZooKeeperServer;
-  readonly storage: StartedService;
-  readonly image: StartedService;
-  /** gateway starts one more gateway with these settings; its base URL. */
-  gateway(env: Record<string, string>): Promise<string>;
+export interface CacheStack extends Stack {
   /** processCalls is how many ImageService.Process calls the image service has answered. */
   processCalls(): Promise<number>;
-  stop(): Promise<void>;
+  /** storageClient talks to storage directly over gRPC (writes no gateway sees). */
+  readonly storageClient: StorageServiceClient;
 }
 
-/** startCacheStack starts ZooKeeper, storage and image (with `imageEnv`). */
-export async function startCacheStack(imageEnv: Record<string, string> = {}): Promise<CacheStack> {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-rc-'));
-  const started: StartedService[] = [];
-  const zk = await startZooKeeper();
-  const common = { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: '', MALLOC_ARENA_MAX: '2', MEDIAMESH_ZK: zk.connectString, MEDIAMESH_DEREGISTER_DELAY_MS: '0' };
-  try {
-    const storage = await startService('services/storage/main.ts', { env: common });
-    started.push(storage);
-    const direct = { MEDIAMESH_MESH_MODE: 'direct', MEDIAMESH_DIRECT_STORAGE: storage.address };
-    const image = await startService('services/image/main.ts', { env: { ...common, ...direct, MEDIAMESH_METRICS_PORT: '0', ...imageEnv } });
-    started.push(image);
-    const metricsUrl = String((await image.waitForLog((l) => l.event === 'metrics', 10_000)).url);
-    return {
-      home,
-      zk,
-      storage,
-      image,
-      async gateway(env) {
-        const gw = await startService('services/gateway/main.ts', {
-          env: { ...common, ...direct, MEDIAMESH_DIRECT_IMAGE: image.address, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: ADMIN, MEDIAMESH_SIGNING_KEYS: KEYS, ...env },
-        });
-        started.push(gw);
-        return `http://127.0.0.1:${gw.port}`;
-      },
-      async processCalls() {
-        const text = await (await fetch(metricsUrl)).text();
-        let n = 0;
-        for (const m of text.matchAll(/^rpc_server_calls_total\{([^}]*)\} (\d+)/gm)) if (m[1].includes('rpc_method="Process"')) n += Number(m[2]);
-        return n;
-      },
-      stop: async () => {
-        for (const s of started.reverse()) await s.stop();
-        await zk.stop();
-        fs.rmSync(home, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    for (const s of started.reverse()) await s.kill();
-    await zk.stop();
-    fs.rmSync(home, { recursive: true, force: true });
-    throw err;
-  }
+/** startCacheStack starts ZooKeeper, storage, image (with `imageEnv`) and a first gateway (with `gatewayEnv`). */
+export async function startCacheStack(opts: { imageEnv?: Record<string, string>; gatewayEnv?: Record<string, string> } = {}): Promise<CacheStack> {
+  const stack = await startStack({
+    image: true,
+    zookeeper: true,
+    telemetry: true,
+    imageEnv: { MEDIAMESH_METRICS_PORT: '0', ...opts.imageEnv },
+    gatewayEnv: opts.gatewayEnv,
+  });
+  const image = stack.extra[0]!;
+  const metricsUrl = String((await image.waitForLog((l) => l.event === 'metrics', 10_000)).url);
+  const storageClient = new StorageServiceClient(stack.storage.address, grpc.credentials.createInsecure());
+  const stopStack = stack.stop;
+  return Object.assign(stack, {
+    storageClient,
+    async processCalls() {
+      const text = await (await fetch(metricsUrl)).text();
+      let n = 0;
+      for (const m of text.matchAll(/^rpc_server_calls_total\{([^}]*)\} (\d+)/gm)) if (m[1]!.includes('rpc_method="Process"')) n += Number(m[2]);
+      return n;
+    },
+    stop: async () => {
+      storageClient.close();
+      await stopStack();
+    },
+  });
 }
 
 /** metricValue sums a Prometheus series of a gateway's /metrics whose labels include `labels`. */
@@ -74,4 +52,30 @@ export async function metricValue(base: string, name: string, labels = ''): Prom
   let sum = 0;
   for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([0-9.e+-]+)`, 'gm'))) if ((m[1] ?? '').includes(labels)) sum += Number(m[2]);
   return sum;
+}
+
+/** writeAround puts an object straight into storage over gRPC: no gateway sees the write. */
+export const writeAround = (stack: CacheStack, bucket: string, key: string, data: Buffer) => putObject(stack.storageClient, bucket, key, data);
+
+/** deleteAround deletes an object straight in storage over gRPC. */
+export const deleteAround = (stack: CacheStack, bucket: string, key: string) =>
+  new Promise<void>((resolve, reject) => stack.storageClient.deleteObject({ bucket, key }, (err) => (err ? reject(err) : resolve())));
+
+/** put uploads through a gateway. */
+export async function put(base: string, path: string, body: Buffer, type = 'image/jpeg'): Promise<void> {
+  const res = await fetch(`${base}${path}`, { method: 'PUT', headers: admin({ 'content-type': type }), body });
+  if (res.status !== 200) throw new Error(`PUT ${path}: ${res.status} ${await res.text()}`);
+}
+
+/** get fetches a URL and reads its whole body. */
+export async function get(url: string, headers: Record<string, string> = {}) {
+  const res = await fetch(url, { headers });
+  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/** photo is a 640×427 JPEG of noise in one colour (noise: results differ, and compress as photos do). */
+export function photo(mean = 128): Promise<Buffer> {
+  return sharp({ create: { width: 640, height: 427, channels: 3, background: { r: 0, g: 0, b: 0 }, noise: { type: 'gaussian', mean, sigma: 60 } } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }

@@ -1,48 +1,36 @@
 /**
- * The gateway's results cache against real services (ZooKeeper, storage, image, gateways):
- * a repeat is a HIT served without any Process call, with the headers of the MISS; 50 identical
- * cold requests make one Process call, and a failing one hands its error to all 50 without storing
- * it; a private result is served only behind a valid signature; format/auto results are distinct
- * per negotiated format; the memory and disk tiers stay within their bytes and evict; the metrics
- * count it all. (Freshness after writes: result-cache-freshness.test.ts.)
+ * The gateway's results cache against real services (ZooKeeper, storage, image, gateways): a
+ * repeat is a HIT served without any Process call, with the bytes and headers of the MISS (and of
+ * a gateway with the cache off); 50 identical cold requests make one Process call, and a failing
+ * one hands its error to all 50 without storing it; a private result is served only behind a valid
+ * signature; format/auto results are distinct per negotiated format; the memory and disk tiers
+ * stay within their bytes, evict, count it, and the disk tier serves after a restart.
+ * (Freshness after writes: result-cache-freshness.test.ts.)
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { signUrl } from '../../services/gateway/signing';
-import { metricValue, startCacheStack, type CacheStack } from './result-cache-stack';
-import { admin, createBucket } from './stack';
-
-const put = async (base: string, path: string, body: Buffer, type = 'image/jpeg') => {
-  const res = await fetch(`${base}${path}`, { method: 'PUT', headers: admin({ 'content-type': type }), body });
-  expect(res.status, await res.clone().text()).toBe(200);
-};
-const get = async (url: string, headers: Record<string, string> = {}) => {
-  const res = await fetch(url, { headers });
-  return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
-};
+import { get, metricValue, photo, put, startCacheStack, type CacheStack } from './result-cache-stack';
+import { createBucket } from './stack';
 
 describe('gateway results cache', () => {
   let stack: CacheStack;
   let gw: string;
 
   beforeAll(async () => {
-    // One image at a time, so a slow job holds the next request in the queue while identical ones arrive.
-    stack = await startCacheStack({ MEDIAMESH_IMAGE_CONCURRENCY: '1' });
-    gw = await stack.gateway({ MEDIAMESH_RESULT_CACHE_BYTES: '32m' });
+    stack = await startCacheStack({ gatewayEnv: { MEDIAMESH_RESULT_CACHE_BYTES: '32m' } });
+    gw = stack.base;
     await createBucket(gw, 'demo', 'public');
     await createBucket(gw, 'vault', 'private');
-    const noise = await sharp({ create: { width: 640, height: 427, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg({ quality: 85 }).toBuffer();
-    await put(gw, '/demo/sample.jpg', noise);
-    await put(gw, '/vault/sample.jpg', noise);
+    const sample = await photo();
+    await put(gw, '/demo/sample.jpg', sample);
+    await put(gw, '/vault/sample.jpg', sample);
     await put(gw, '/demo/broken.jpg', Buffer.from('not an image at all'));
-    const big = await sharp({ create: { width: 2400, height: 2400, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 60 } } }).jpeg().toBuffer();
-    await put(gw, '/demo/big.jpg', big);
   }, 120_000);
   afterAll(() => stack?.stop());
 
-  it('serves a repeat as a HIT with the headers of the MISS, making no Process call', async () => {
+  it('serves a repeat as a HIT with the bytes and headers of the MISS, making no Process call', async () => {
     const url = `${gw}/demo/sample.jpg?imageView2/1/w/200/h/200`;
     const before = await stack.processCalls();
     const miss = await get(url);
@@ -51,42 +39,68 @@ describe('gateway results cache', () => {
     const hit = await get(url);
     expect(hit.headers.get('x-cache')).toBe('HIT');
     expect(hit.body.equals(miss.body)).toBe(true);
-    for (const h of ['etag', 'cache-control', 'content-type', 'content-length']) expect(hit.headers.get(h), h).toBe(miss.headers.get(h));
-    expect(hit.headers.get('vary')).toBeNull();
+    for (const h of ['etag', 'cache-control', 'content-type', 'content-length', 'vary']) expect(hit.headers.get(h), h).toBe(miss.headers.get(h));
     // The same operations spelled otherwise are the same entry.
     expect((await get(`${gw}/demo/sample.jpg?imageView2/1/h/200/w/200`)).headers.get('x-cache')).toBe('HIT');
     expect((await get(url, { 'if-none-match': String(miss.headers.get('etag')) })).status).toBe(304);
     expect((await stack.processCalls()) - before).toBe(1);
   });
 
-  /** holdTheImageService starts a slow job on the one-slot image service; resolves when it is done. */
-  const holdTheImageService = async () => {
-    const slow = get(`${gw}/demo/big.jpg?imageMogr2/blur/50x300`);
-    await new Promise((r) => setTimeout(r, 300));
-    return slow;
+  it('with MEDIAMESH_RESULT_CACHE_BYTES=0 sends no X-Cache, calls Process every time, and answers the same headers', async () => {
+    const off = await stack.startGateway({ MEDIAMESH_RESULT_CACHE_BYTES: '0' });
+    const url = '/demo/sample.jpg?imageView2/2/w/150/format/auto';
+    const cached = await get(`${gw}${url}`, { accept: 'image/webp' });
+    const before = await stack.processCalls();
+    const answers = [await get(`${off.base}${url}`, { accept: 'image/webp' }), await get(`${off.base}${url}`, { accept: 'image/webp' })];
+    expect((await stack.processCalls()) - before).toBe(2);
+    for (const a of answers) {
+      expect(a.headers.get('x-cache')).toBeNull();
+      expect(a.body.equals(cached.body)).toBe(true);
+      for (const h of ['etag', 'cache-control', 'content-type', 'vary']) expect(a.headers.get(h), h).toBe(cached.headers.get(h));
+    }
+    expect(await off.stop()).toBe(0);
+  });
+
+  /**
+   * inOneFlight sends 50 identical requests while the image service is stopped (SIGSTOP: the
+   * first Process call waits in its socket), releases it once the gateway counts 49 joiners (or
+   * after 10 s, when it does not coalesce), and returns the answers.
+   */
+  const inOneFlight = async (url: string) => {
+    const joined = await metricValue(gw, 'mediamesh_gateway_result_cache_coalesced_total');
+    const image = stack.extra[0]!;
+    process.kill(image.pid, 'SIGSTOP');
+    let answers: Promise<Awaited<ReturnType<typeof get>>[]>;
+    try {
+      answers = Promise.all(Array.from({ length: 50 }, () => get(url)));
+      await vi.waitFor(async () => expect((await metricValue(gw, 'mediamesh_gateway_result_cache_coalesced_total')) - joined).toBe(49), { timeout: 10_000, interval: 50 }).catch(() => undefined);
+    } finally {
+      process.kill(image.pid, 'SIGCONT');
+    }
+    return answers;
   };
 
-  it('makes 50 identical cold requests with one Process call', async () => {
+  it('makes 50 identical cold requests with one Process call, all answered with the same 200', async () => {
     const before = await stack.processCalls();
-    const held = holdTheImageService();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => get(`${gw}/demo/sample.jpg?imageView2/2/w/137`)));
-    expect((await held).status).toBe(200);
+    const answers = await inOneFlight(`${gw}/demo/sample.jpg?imageView2/2/w/137`);
+    expect((await stack.processCalls()) - before).toBe(1);
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
-    expect(answers.every((a) => a.body.equals(answers[0].body) && a.headers.get('x-cache') === 'MISS')).toBe(true);
-    expect((await stack.processCalls()) - before).toBe(2); // the slow job and the 50
+    expect(answers.every((a) => a.body.equals(answers[0]!.body) && a.headers.get('x-cache') === 'MISS')).toBe(true);
+    expect(answers[0]!.headers.get('content-type')).toBe('image/jpeg');
   });
 
   it('hands one failure to all 50 waiters and stores nothing', async () => {
+    const url = `${gw}/demo/broken.jpg?imageView2/2/w/100`;
     const before = await stack.processCalls();
-    const held = holdTheImageService();
-    const answers = await Promise.all(Array.from({ length: 50 }, () => get(`${gw}/demo/broken.jpg?imageView2/2/w/100`)));
-    await held;
-    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(400));
-    expect(JSON.parse(answers[0].body.toString()).error).toMatch(/decod|image/i);
+    const answers = await inOneFlight(url);
+    expect((await stack.processCalls()) - before).toBe(1);
+    expect(answers.map((a) => a.status)).toEqual(Array(50).fill(answers[0]!.status));
+    expect(answers[0]!.status).toBeGreaterThanOrEqual(400);
+    expect(answers.every((a) => a.body.equals(answers[0]!.body))).toBe(true);
+    expect(JSON.parse(answers[0]!.body.toString()).error).toMatch(/decod|image|unsupported|format/i);
+    // Not cached: the next one calls Process again.
+    expect((await get(url)).status).toBe(answers[0]!.status);
     expect((await stack.processCalls()) - before).toBe(2);
-    // Not cached: the next one asks again.
-    expect((await get(`${gw}/demo/broken.jpg?imageView2/2/w/100`)).status).toBe(400);
-    expect((await stack.processCalls()) - before).toBe(3);
   });
 
   it('serves a cached private result only behind a valid signature', async () => {
@@ -97,6 +111,9 @@ describe('gateway results cache', () => {
     const hit = await get(signed);
     expect(hit.headers.get('x-cache')).toBe('HIT');
     expect(hit.headers.get('cache-control')).toMatch(/^private, max-age=/);
+    // Another valid signature (the second key) gets the same entry.
+    const second = await get(signUrl(raw, { accessKey: 'ak2', secretKey: 'second-secret-key' }, Math.floor(Date.now() / 1000) + 600));
+    expect([second.status, second.headers.get('x-cache')]).toEqual([200, 'HIT']);
     const forged = signed.replace(/token=ak1:[^&]+$/, 'token=ak1:AAAAAAAAAAAAAAAAAAAAAAAAAAA=');
     const expired = signUrl(raw, key, Math.floor(Date.now() / 1000) - 10);
     const otherKey = signUrl(raw, { accessKey: 'ak1', secretKey: 'not-the-secret' }, Math.floor(Date.now() / 1000) + 600);
@@ -114,50 +131,66 @@ describe('gateway results cache', () => {
     const avif = await get(url, { accept: 'image/avif,image/webp' });
     expect([webp.headers.get('content-type'), avif.headers.get('content-type')]).toEqual(['image/webp', 'image/avif']);
     expect([webp.headers.get('x-cache'), avif.headers.get('x-cache')]).toEqual(['MISS', 'MISS']);
-    const webpAgain = await get(url, { accept: 'text/html,image/webp,*/*' });
-    expect(webpAgain.headers.get('x-cache')).toBe('HIT');
-    expect(webpAgain.headers.get('content-type')).toBe('image/webp');
-    expect(webpAgain.headers.get('vary')).toBe('Accept');
-    // The ETag still varies with the Accept header as sent (unchanged behaviour).
-    expect(webpAgain.headers.get('etag')).not.toBe(webp.headers.get('etag'));
+    const [webpAgain, avifAgain] = [await get(url, { accept: 'image/webp' }), await get(url, { accept: 'image/avif,image/webp' })];
+    expect([webpAgain.headers.get('x-cache'), avifAgain.headers.get('x-cache')]).toEqual(['HIT', 'HIT']);
+    expect(webpAgain.body.equals(webp.body) && avifAgain.body.equals(avif.body)).toBe(true);
+    expect([webpAgain.headers.get('vary'), avifAgain.headers.get('vary')]).toEqual(['Accept', 'Accept']);
+    // Another Accept that negotiates webp shares its entry; the ETag still varies with the Accept sent (unchanged).
+    const browser = await get(url, { accept: 'text/html,image/webp,*/*' });
+    expect([browser.headers.get('x-cache'), browser.headers.get('content-type')]).toEqual(['HIT', 'image/webp']);
+    expect(browser.headers.get('etag')).not.toBe(webp.headers.get('etag'));
     expect((await get(url)).headers.get('content-type')).toBe('image/jpeg');
   });
 
-  it('keeps each tier within its bytes, evicting the least recently used, and serves from disk', async () => {
-    // Tiers sized in thumbnails of this source: memory for ~6, disk for ~15.
-    const thumb = (await get(`${gw}/demo/sample.jpg?imageView2/2/w/165`)).body.length;
-    const memoryBytes = 6 * (thumb + 600);
-    const diskBytes = 15 * thumb;
-    const small = await stack.gateway({
-      MEDIAMESH_RESULT_CACHE_BYTES: String(memoryBytes),
-      MEDIAMESH_RESULT_CACHE_DIR: 'results-small',
-      MEDIAMESH_RESULT_CACHE_DISK_BYTES: String(diskBytes),
-    });
-    const widths = Array.from({ length: 30 }, (_, i) => 150 + i);
-    for (const w of widths) expect((await get(`${small}/demo/sample.jpg?imageView2/2/w/${w}`)).status).toBe(200);
-    // Writes to the disk tier run in the background.
-    await new Promise((r) => setTimeout(r, 500));
+  it('keeps each tier within its bytes, evicting the least recently used and counting it, and serves from disk', async () => {
+    // Tiers sized in thumbnails of this source (each tier at least its smallest allowed bound, 64k): the
+    // disk holds at least 10 more than memory can (an entry costs its key and bookkeeping beside the bytes).
+    const sizeAt = async (w: number) => (await get(`${gw}/demo/sample.jpg?imageView2/2/w/${w}`)).body.length;
+    const [smallest, largest] = [await sizeAt(150), await sizeAt(230)];
+    const memoryBytes = Math.max(64 * 1024, 6 * (largest + 600));
+    const mostInMemory = Math.ceil(memoryBytes / (smallest + 300));
+    const diskBytes = Math.max(64 * 1024, (mostInMemory + 10) * (largest + 200));
+    const env = { MEDIAMESH_RESULT_CACHE_BYTES: String(memoryBytes), MEDIAMESH_RESULT_CACHE_DIR: 'results-small', MEDIAMESH_RESULT_CACHE_DISK_BYTES: String(diskBytes) };
+    const small = await stack.startGateway(env);
+    const widths = Array.from({ length: Math.min(80, Math.ceil((1.5 * diskBytes) / smallest)) }, (_, i) => 150 + i);
+    for (const w of widths) expect((await get(`${small.base}/demo/sample.jpg?imageView2/2/w/${w}`)).status).toBe(200);
     const dir = path.join(stack.home, 'results-small');
-    const onDisk = fs.readdirSync(dir).filter((f) => f.endsWith('.bin'));
-    expect(onDisk.length).toBeGreaterThan(8);
-    expect(onDisk.reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0)).toBeLessThanOrEqual(diskBytes);
-    expect(await metricValue(small, 'mediamesh_gateway_result_cache_bytes', 'tier="memory"')).toBeLessThanOrEqual(memoryBytes);
-    expect(await metricValue(small, 'mediamesh_gateway_result_cache_bytes', 'tier="disk"')).toBeLessThanOrEqual(diskBytes);
-    expect(await metricValue(small, 'mediamesh_gateway_result_cache_evictions_total', 'tier="memory"')).toBeGreaterThan(0);
-    expect(await metricValue(small, 'mediamesh_gateway_result_cache_evictions_total', 'tier="disk"')).toBeGreaterThan(0);
-    // Out of memory (6 newer ones since), still on disk: a HIT from the disk tier, no Process call.
+    const files = () => fs.readdirSync(dir);
+    const onDisk = () => files().reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+    // Writes to the disk tier run in the background: wait until the files and the gauge agree.
+    await vi.waitFor(async () => expect(await metricValue(small.base, 'mediamesh_gateway_result_cache_bytes', 'tier="disk"')).toBe(onDisk()), { timeout: 5_000 });
+    expect(onDisk()).toBeLessThanOrEqual(diskBytes);
+    expect(onDisk()).toBeGreaterThan(diskBytes / 2);
+    expect(await metricValue(small.base, 'mediamesh_gateway_result_cache_bytes', 'tier="memory"')).toBeLessThanOrEqual(memoryBytes);
+    expect(await metricValue(small.base, 'mediamesh_gateway_result_cache_evictions_total', 'tier="memory"')).toBeGreaterThan(0);
+    expect(await metricValue(small.base, 'mediamesh_gateway_result_cache_evictions_total', 'tier="disk"')).toBeGreaterThan(0);
+    // Requested in order, so the disk holds the newest files().length results and memory at most the newest
+    // mostInMemory: the second oldest on disk is out of memory, a HIT from the disk tier, with no Process call.
+    expect(files().length - 2).toBeGreaterThan(mostInMemory);
     const before = await stack.processCalls();
-    const fromDisk = await get(`${small}/demo/sample.jpg?imageView2/2/w/${widths[widths.length - 10]}`);
-    expect(fromDisk.headers.get('x-cache')).toBe('HIT');
-    expect(await metricValue(small, 'mediamesh_gateway_result_cache_hits_total', 'tier="disk"')).toBeGreaterThan(0);
+    const recent = `/demo/sample.jpg?imageView2/2/w/${widths[widths.length - files().length + 1]}`;
+    expect((await get(`${small.base}${recent}`)).headers.get('x-cache')).toBe('HIT');
+    expect(await metricValue(small.base, 'mediamesh_gateway_result_cache_hits_total', 'tier="disk"')).toBe(1);
     // The oldest is gone from both tiers.
-    expect((await get(`${small}/demo/sample.jpg?imageView2/2/w/${widths[0]}`)).headers.get('x-cache')).toBe('MISS');
+    expect((await get(`${small.base}/demo/sample.jpg?imageView2/2/w/${widths[0]}`)).headers.get('x-cache')).toBe('MISS');
     expect((await stack.processCalls()) - before).toBe(1);
+
+    // A restart: the disk tier finds its files again, still within its bound, and serves them.
+    expect(await small.stop()).toBe(0);
+    const again = await stack.startGateway(env);
+    const loaded = await again.waitForLog((l) => l.event === 'result-cache-disk-loaded', 10_000);
+    expect(Number(loaded.results)).toBeGreaterThan(8);
+    const hit = await get(`${again.base}${recent}`);
+    expect([hit.status, hit.headers.get('x-cache')]).toEqual([200, 'HIT']);
+    expect(await metricValue(again.base, 'mediamesh_gateway_result_cache_hits_total', 'tier="disk"')).toBe(1);
+    expect((await stack.processCalls()) - before).toBe(1);
+    expect(onDisk()).toBeLessThanOrEqual(diskBytes);
   });
 
   it('counts hits, misses and bytes on the gateway meter', async () => {
-    expect(await metricValue(gw, 'mediamesh_gateway_result_cache_hits_total', 'tier="memory"')).toBeGreaterThanOrEqual(4);
-    expect(await metricValue(gw, 'mediamesh_gateway_result_cache_misses_total')).toBeGreaterThanOrEqual(5);
+    expect(await metricValue(gw, 'mediamesh_gateway_result_cache_hits_total', 'tier="memory"')).toBeGreaterThanOrEqual(7);
+    expect(await metricValue(gw, 'mediamesh_gateway_result_cache_misses_total')).toBeGreaterThanOrEqual(6);
     expect(await metricValue(gw, 'mediamesh_gateway_result_cache_bytes', 'tier="memory"')).toBeGreaterThan(1000);
+    expect(await metricValue(gw, 'mediamesh_gateway_result_cache_bytes', 'tier="disk"')).toBe(0);
   });
 });

@@ -1,13 +1,16 @@
 /**
  * Test stack for the gateway suites: a real storage service and a real gateway from
- * dist/ (direct mesh mode, before the control plane is involved), plus a raw HTTP
- * client that sends paths exactly as written (fetch would normalise "../").
+ * dist/ (direct mesh mode, before the control plane is involved), optionally the image
+ * service, a real ZooKeeper that every process joins (registration, storage's change
+ * signals) and more gateways beside the first, plus a raw HTTP client that sends paths
+ * exactly as written (fetch would normalise "../").
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startService, type StartedService } from '../../launcher/process';
+import { startZooKeeper, type ZooKeeperServer } from '../../launcher/zookeeper';
 
 export const ADMIN = 'test-admin-token';
 export const KEYS = 'ak1:first-secret-key,ak2:second-secret-key';
@@ -18,6 +21,10 @@ export interface Stack {
   readonly gateway: StartedService;
   readonly extra: StartedService[];
   readonly base: string;
+  /** The ZooKeeper every process joined (with `zookeeper: true`). */
+  readonly zk?: ZooKeeperServer;
+  /** startGateway starts one more gateway on the same services (stopped with the stack); `env` adds to the first one's. */
+  startGateway(env?: Record<string, string>): Promise<StartedService & { base: string }>;
   stop(): Promise<void>;
 }
 
@@ -26,42 +33,49 @@ export interface StackOptions {
   storageEnv?: Record<string, string>;
   /** Start the image service too (processed variants). */
   image?: boolean;
+  imageEnv?: Record<string, string>;
+  /** Start a ZooKeeper and give it to every process (MEDIAMESH_ZK). */
+  zookeeper?: boolean;
+  /** Run OpenTelemetry in every process (metrics endpoints, e.g. the image service's with MEDIAMESH_METRICS_PORT=0). */
+  telemetry?: boolean;
 }
 
 /** startStack starts storage (+ image) and a gateway pointed at them. */
 export async function startStack(opts: StackOptions = {}): Promise<Stack> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-gw-'));
-  const common = { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: 'true', MALLOC_ARENA_MAX: '2' };
+  const common: Record<string, string> = { MEDIAMESH_HOME: home, OTEL_SDK_DISABLED: opts.telemetry ? '' : 'true', MALLOC_ARENA_MAX: '2' };
   const started: StartedService[] = [];
+  let zk: ZooKeeperServer | undefined;
+  const stopAll = async (how: 'stop' | 'kill') => {
+    for (const s of started.reverse()) await (how === 'stop' ? s.stop() : s.kill());
+    await zk?.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+  };
   try {
+    if (opts.zookeeper) {
+      zk = await startZooKeeper();
+      Object.assign(common, { MEDIAMESH_ZK: zk.connectString, MEDIAMESH_DEREGISTER_DELAY_MS: '0' });
+    }
     const storage = await startService('services/storage/main.ts', { env: { ...common, ...opts.storageEnv } });
     started.push(storage);
     const direct: Record<string, string> = { MEDIAMESH_MESH_MODE: 'direct', MEDIAMESH_DIRECT_STORAGE: storage.address, MEDIAMESH_DIRECT_IMAGE: '127.0.0.1:1' };
     const extra: StartedService[] = [];
     if (opts.image) {
-      const image = await startService('services/image/main.ts', { env: { ...common, ...direct } });
+      const image = await startService('services/image/main.ts', { env: { ...common, ...direct, ...opts.imageEnv } });
       started.push(image);
       extra.push(image);
       direct.MEDIAMESH_DIRECT_IMAGE = image.address;
     }
-    const gateway = await startService('services/gateway/main.ts', {
-      env: { ...common, ...direct, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: ADMIN, MEDIAMESH_SIGNING_KEYS: KEYS, ...opts.gatewayEnv },
-    });
-    started.push(gateway);
-    return {
-      home,
-      storage,
-      gateway,
-      extra,
-      base: `http://127.0.0.1:${gateway.port}`,
-      stop: async () => {
-        for (const s of started.reverse()) await s.stop();
-        fs.rmSync(home, { recursive: true, force: true });
-      },
+    const gatewayEnv = { ...common, ...direct, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: ADMIN, MEDIAMESH_SIGNING_KEYS: KEYS, ...opts.gatewayEnv };
+    const startGateway = async (env: Record<string, string> = {}) => {
+      const gw = await startService('services/gateway/main.ts', { env: { ...gatewayEnv, ...env } });
+      started.push(gw);
+      return Object.assign(gw, { base: `http://127.0.0.1:${gw.port}` });
     };
+    const gateway = await startGateway();
+    return { home, storage, gateway, extra, base: gateway.base, zk, startGateway, stop: () => stopAll('stop') };
   } catch (err) {
-    for (const s of started.reverse()) await s.kill();
-    fs.rmSync(home, { recursive: true, force: true });
+    await stopAll('kill');
     throw err;
   }
 }

@@ -75,7 +75,7 @@ describe('results cache', () => {
     expect(calls).toBe(2);
   });
 
-  it('a write through the gateway purges at once; a request in flight across the write stores nothing', async () => {
+  it('a write through the gateway purges at once; a call in flight across it never makes its etag current', async () => {
     const { cache, store, result, setEtag } = await setUp();
     await cache.serve(req(), async () => result());
     expect(store.holds('demo', 'a.jpg')).toBe(true);
@@ -84,18 +84,35 @@ describe('results cache', () => {
     expect(store.holds('demo', 'a.jpg')).toBe(false);
     expect(cache.knownEtag('demo', 'a.jpg')).toBeUndefined();
 
-    // Started before a write, answered after it: neither its etag nor its result is kept.
+    // Started before a write (made from the old bytes), answered after it.
     let release!: () => void;
     const slow = cache.serve(req('imageView2/2/w/50'), () => new Promise((r) => (release = () => r({ ...result(), sourceEtag: 'e2' }))));
     await new Promise((r) => setTimeout(r, 5));
+    setEtag('e3');
     cache.objectWritten('demo', 'a.jpg');
     // A request after the write does not join the call made before it.
     let after = 0;
     const fresh = cache.serve(req('imageView2/2/w/50'), async () => (after++, { ...result(), sourceEtag: 'e3' }));
     release();
-    await slow;
+    expect((await slow).result.sourceEtag).toBe('e2');
     expect((await fresh).result.sourceEtag).toBe('e3');
     expect(after).toBe(1);
+    // The fresh call's etag is current (it began after the write); the slow one's, stored under e2, is never served for e3.
+    expect(cache.knownEtag('demo', 'a.jpg')).toBe('e3');
+    expect((await cache.serve(req('imageView2/2/w/50'), async () => ({ ...result(), sourceEtag: 'e3' }))).result.sourceEtag).toBe('e3');
+  });
+
+  it('a change signal during a call keeps the result (under its etag) but not the etag: the next request asks storage', async () => {
+    const { cache, etags, counts, result } = await setUp();
+    let release!: () => void;
+    const slow = cache.serve(req(), () => new Promise((r) => (release = () => r(result()))));
+    await new Promise((r) => setTimeout(r, 5));
+    etags.bucketChanged('demo');
+    release();
+    await slow;
+    expect(cache.knownEtag('demo', 'a.jpg')).toBeUndefined();
+    expect((await cache.serve(req(), async () => result())).hit).toBe(true);
+    expect(counts.stat).toBe(1);
   });
 
   it('an expired etag of a held object is learned again with one stat; a changed etag misses', async () => {

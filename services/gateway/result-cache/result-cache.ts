@@ -106,7 +106,10 @@ export function createResultCache(deps: ResultCacheDeps): ResultCache {
       const flight = coalesceAsync(`${flights}/process\n${bucket}/${key}\n${before}\n${operations}\n${format}`, async () => {
         mine = true;
         const made = await make();
-        if (etags.learn(bucket, key, made.sourceEtag, before) && cacheable) store.set({ bucket, key, etag: made.sourceEtag, operations, format }, made);
+        // Stored under the etag of the bytes it was made from: right for that etag whenever it was made.
+        // Believed as the object's current etag only when the bucket has not changed since the call began.
+        if (cacheable) store.set({ bucket, key, etag: made.sourceEtag, operations, format }, made);
+        etags.learn(bucket, key, made.sourceEtag, before);
         return made;
       });
       // coalesceAsync starts a new call synchronously, so `mine` already tells a joiner (counted as it joins).

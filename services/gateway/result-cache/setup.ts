@@ -26,8 +26,8 @@ export interface ResultCacheSetup {
   readonly statEtag: (bucket: string, key: string) => Promise<string>;
 }
 
-/** SMALLEST_DISK_TIER: below this a disk tier holds too few results to be worth its files. */
-const SMALLEST_DISK_TIER = 1024 ** 2;
+/** SMALLEST_TIER: below this a tier holds too few results to be worth having (a result may fill a quarter of it). */
+const SMALLEST_TIER = 64 * 1024;
 
 /**
  * checkResultCacheConfig rejects combinations no single variable's parser can see (ConfigError
@@ -35,12 +35,15 @@ const SMALLEST_DISK_TIER = 1024 ** 2;
  */
 export function checkResultCacheConfig(config: GatewayConfig): void {
   const { resultCacheBytes, resultCacheDir, resultCacheDiskBytes } = gatewaySpecs;
+  if (config.resultCacheBytes > 0 && config.resultCacheBytes < SMALLEST_TIER) {
+    throw new ConfigError(resultCacheBytes.name, `${config.resultCacheBytes} bytes is too small for the results cache (0 = off, else at least 64k)`);
+  }
   if (!config.resultCacheDir) return;
   if (config.resultCacheBytes === 0) {
     throw new ConfigError(resultCacheDir.name, `a disk tier needs the results cache on, but ${resultCacheBytes.name}=0 turns it off (unset ${resultCacheDir.name}, or give the memory tier bytes)`);
   }
-  if (config.resultCacheDiskBytes < SMALLEST_DISK_TIER) {
-    throw new ConfigError(resultCacheDiskBytes.name, `${config.resultCacheDiskBytes} bytes is too small for a disk tier (at least 1m; unset ${resultCacheDir.name} for none)`);
+  if (config.resultCacheDiskBytes < SMALLEST_TIER) {
+    throw new ConfigError(resultCacheDiskBytes.name, `${config.resultCacheDiskBytes} bytes is too small for a disk tier (at least 64k; unset ${resultCacheDir.name} for none)`);
   }
 }
 
