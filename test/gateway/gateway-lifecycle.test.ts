@@ -124,5 +124,13 @@ describe('gateway life cycle', () => {
     const keys = startNode(distEntry('services/gateway/main.ts'), { env: { MEDIAMESH_SIGNING_KEYS: 'ak1:short', OTEL_SDK_DISABLED: 'true' } });
     expect(await keys.exited).toBe(2);
     expect(keys.stderr()).toMatch(/MEDIAMESH_SIGNING_KEYS: .*secret key must be at least 8/);
+    // A combination no single variable's parser sees: a disk tier behind a results cache that is off.
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mm-gw-cfg-'));
+    const tier = startNode(distEntry('services/gateway/main.ts'), {
+      env: { MEDIAMESH_HOME: home, MEDIAMESH_RESULT_CACHE_BYTES: '0', MEDIAMESH_RESULT_CACHE_DIR: 'results', OTEL_SDK_DISABLED: 'true' },
+    });
+    expect(await tier.exited).toBe(2);
+    expect(tier.stderr()).toMatch(/MEDIAMESH_RESULT_CACHE_DIR: a disk tier needs the results cache on, but MEDIAMESH_RESULT_CACHE_BYTES=0/);
+    fs.rmSync(home, { recursive: true, force: true });
   });
 });
