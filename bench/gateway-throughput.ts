@@ -82,7 +82,8 @@ async function main(): Promise<void> {
     const image = await startService('services/image/main.ts', { env: { ...env, ...direct } });
     procs.push(image);
     const gateway = await startService('services/gateway/main.ts', {
-      env: { ...env, ...direct, MEDIAMESH_DIRECT_IMAGE: image.address, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: TOKEN },
+      // The results cache off: every request is processed (bench/vs-imgproxy.ts measures hits).
+      env: { ...env, ...direct, MEDIAMESH_DIRECT_IMAGE: image.address, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: TOKEN, MEDIAMESH_RESULT_CACHE_BYTES: '0' },
     });
     procs.push(gateway);
     const baselineProc = startNode(distEntry('bench/gateway-sharp-baseline.ts'), { env });

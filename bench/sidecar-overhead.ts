@@ -99,9 +99,11 @@ async function main(): Promise<void> {
     const jpeg = await sampleJpeg();
     chain = await startChain(undefined);
     await chain.put('demo', 'sample.jpg', jpeg);
-    const proxyless = await startMesh({ meshMode: 'proxyless', images: 1, video: false });
+    // The results cache off: every request crosses the whole chain.
+    const uncached = { MEDIAMESH_RESULT_CACHE_BYTES: '0' };
+    const proxyless = await startMesh({ meshMode: 'proxyless', images: 1, video: false, env: uncached });
     meshes.push(proxyless);
-    const sidecars = await startMesh({ meshMode: 'envoy', images: 1, video: false });
+    const sidecars = await startMesh({ meshMode: 'envoy', images: 1, video: false, env: uncached });
     meshes.push(sidecars);
     for (const m of meshes) await seedMesh(m, jpeg);
     const modes: Mode[] = [

@@ -76,7 +76,8 @@ async function gatewayHeap(gw: string): Promise<{ used: number; total: number } 
 export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
   const args = parseArgv(argv);
   const out = (s: string) => process.stdout.write(s + '\n');
-  const mesh: LocalMesh = await startMesh({ images: 2, video: false });
+  // The results cache off: the soak keeps the processing path busy, not the cache.
+  const mesh: LocalMesh = await startMesh({ images: 2, video: false, env: { MEDIAMESH_RESULT_CACHE_BYTES: '0' } });
   try {
     const gw = mesh.gateway!.url;
     const auth = { authorization: `Bearer ${mesh.adminToken}` };

@@ -87,7 +87,8 @@ export async function startChaosMesh(opts: ChaosMeshOptions = {}): Promise<Chaos
     { instanceId: 'image-a2', zone: 'zone-a' },
     { instanceId: 'image-b1', zone: 'zone-b' },
   ];
-  const mesh = await startMesh({ images, env: opts.env, echo: opts.echo, meshMode: opts.meshMode });
+  // The results cache off: a repeated request must cross the instances being killed, not be a hit.
+  const mesh = await startMesh({ images, env: { MEDIAMESH_RESULT_CACHE_BYTES: '0', ...opts.env }, echo: opts.echo, meshMode: opts.meshMode });
   try {
     await writePolicies(mesh.env.MEDIAMESH_ZK);
     const members: Member[] = [

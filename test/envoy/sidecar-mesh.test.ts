@@ -22,7 +22,8 @@ const cli = (...args: string[]) => runCli({ MEDIAMESH_CP_STATUS: `127.0.0.1:${me
 const THUMB = '/demo/sample.jpg?imageView2/1/w/64/h/64';
 
 beforeAll(async () => {
-  mesh = await startMesh({ meshMode: 'envoy', jaeger: true, video: false, images: [{ zone: 'zone-a' }, { zone: 'zone-a' }] });
+  // The results cache off: the repeated thumbnail must reach the image instances (one is killed under load).
+  mesh = await startMesh({ meshMode: 'envoy', jaeger: true, video: false, images: [{ zone: 'zone-a' }, { zone: 'zone-a' }], env: { MEDIAMESH_RESULT_CACHE_BYTES: '0' } });
   const auth = { authorization: `Bearer ${mesh.adminToken}` };
   expect((await fetch(`${mesh.gateway!.url}/v1/buckets`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'demo', visibility: 'public' }) })).status).toBeLessThan(300);
   const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background: '#cc6633' } }).jpeg().toBuffer();

@@ -10,6 +10,8 @@ beforeAll(async () => {
   mesh = await startMesh({
     images: [{ instanceId: 'image-r1' }, { instanceId: 'image-r2' }, { instanceId: 'image-r3' }],
     video: false,
+    // The results cache off: the repeated thumbnail must reach the image instances being restarted.
+    env: { MEDIAMESH_RESULT_CACHE_BYTES: '0' },
   });
 });
 
