@@ -9,7 +9,7 @@
  * @private
  */
 import * as fs from 'node:fs/promises';
-import type { CachedResult } from './result-store';
+import type { CachedResult } from './cached-result';
 
 const MAGIC = Buffer.from('MMRC1\n');
 /** Longest header read back (keys are bounded by the gateway's URL limit, 64 KiB at most). */

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { tempDirForTest } from '../../../test/harness/temp-dir';
 import { createDiskTier, type DiskTierOptions } from './disk-tier';
 import { encodeResultFile } from './disk-file';
-import type { CachedResult } from './result-store';
+import type { CachedResult } from './cached-result';
 
 const result = (n: number, fill = 7): CachedResult => ({ data: Buffer.alloc(n, fill), contentType: 'image/webp', sourceEtag: `etag-${fill}` });
 

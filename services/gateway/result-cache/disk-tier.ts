@@ -19,7 +19,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { LRUCache } from 'lru-cache';
 import { decodeResultFile, encodeResultFile, readResultHeader } from './disk-file';
-import type { CachedResult } from './result-store';
+import type { CachedResult } from './cached-result';
 
 const RESULT_FILE_RE = /^[0-9a-f]{64}\.bin$/;
 const TEMP_FILE_RE = /^[0-9a-f]{64}\.tmp-[0-9a-f]+$/;

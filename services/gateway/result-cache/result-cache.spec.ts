@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { parseImagePipeline } from '../../../fop';
 import { createKnownEtags } from './known-etags';
 import { createResultCache, type ImageRequest } from './result-cache';
-import { createResultStore, type CachedResult } from './result-store';
+import type { CachedResult } from './cached-result';
+import { createResultStore } from './result-store';
 
 const ops = (fop: string) => {
   const r = parseImagePipeline(fop);

@@ -17,7 +17,8 @@ import { coalesceAsync } from 'promise-coalesce';
 import { formatImagePipeline, negotiateFormat, negotiatesFormat } from '../../../fop';
 import type { ImageOperation } from '../../../generated/mediamesh/image/v1/operations';
 import type { KnownEtags } from './known-etags';
-import type { CachedResult, ResultStore, Tier } from './result-store';
+import type { CachedResult } from './cached-result';
+import type { ResultStore, Tier } from './result-store';
 
 /** ImageRequest is what a result depends on. */
 export interface ImageRequest {

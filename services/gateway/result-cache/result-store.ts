@@ -8,15 +8,9 @@
  * (entries of an old etag are unreachable anyway; the purge gives their memory back).
  */
 import { LRUCache } from 'lru-cache';
+import type { CachedResult } from './cached-result';
 import type { DiskTier } from './disk-tier';
 
-/** CachedResult is a processed result as the gateway serves it. */
-export interface CachedResult {
-  readonly data: Buffer;
-  readonly contentType: string;
-  /** The etag of the source it was made from. */
-  readonly sourceEtag: string;
-}
 
 /** ResultKey names a result. */
 export interface ResultKey {
