@@ -69,8 +69,13 @@ describe('results cache disk tier', () => {
     expect(seen.evicted.length).toBeGreaterThan(15);
     expect(await t.get('k29')).toBeDefined();
     expect(await t.get('k0')).toBeUndefined();
-    // Larger than a quarter of the tier: refused, not stored.
+    // Larger than a quarter of the tier: refused, not stored; at the edge, the header tips it over: no file left behind.
     expect(t.set('huge', result(3000))).toBe(false);
+    const before = fs.readdirSync(dir).length;
+    expect(t.set('edge', result(2500))).toBe(true);
+    await t.idle();
+    expect(t.has('edge')).toBe(false);
+    expect(fs.readdirSync(dir).length).toBe(before);
   });
 
   it('never serves a damaged or foreign file, and clears what a crash left', async () => {

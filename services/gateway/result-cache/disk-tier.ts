@@ -90,6 +90,8 @@ export async function createDiskTier(opts: DiskTierOptions): Promise<DiskTier> {
       await fs.rename(tmp, file);
       if (state.deleted) return await fs.rm(file, { force: true });
       index.set(key, { file, size: bytes.length });
+      // Refused by the bound (the header made it larger than a quarter of the tier): no file without an entry.
+      if (!index.has(key)) await fs.rm(file, { force: true });
     } catch (err) {
       // A full or read-only disk only costs the second tier.
       opts.onError?.('write', err);
