@@ -44,6 +44,7 @@ describe('gateway metrics', () => {
     expect(text).toContain('mediamesh_gateway_result_cache_evictions_total{tier="memory"} 1');
     expect(text).toContain('mediamesh_gateway_result_cache_bytes{tier="memory"} 4096');
     expect(text).toContain('mediamesh_gateway_result_cache_bytes{tier="disk"} 0');
+    expect(text).toContain('mediamesh_gateway_result_cache_evictions_total{tier="disk"} 0');
     // The standard process and runtime metrics ride along.
     expect(text).toMatch(/\nprocess_memory_usage [1-9]\d+\n/);
     expect(text).toMatch(/\nv8js_memory_heap_used\{v8js_heap_space_name="old_space"\} [1-9]\d*\n/);

@@ -55,6 +55,12 @@ export function createGatewayMetrics(meter: Meter, render: () => Promise<string>
   inFlight.add(0);
   requestBytes.add(0);
   responseBytes.add(0);
+  cacheMisses.add(0);
+  cacheCoalesced.add(0);
+  for (const tier of ['memory', 'disk'] as const) {
+    cacheHits.add(0, { tier });
+    cacheEvictions.add(0, { tier });
+  }
 
   return {
     requestStarted: () => inFlight.add(1),
