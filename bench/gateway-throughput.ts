@@ -53,7 +53,7 @@ async function grpcLoop(client: ImageServiceClient, connections: number, duratio
   const one = () =>
     new Promise<void>((resolve, reject) =>
       client.process(
-        { source: { kind: { $case: 'object', value: { bucket: 'demo', key: 'sample.jpg' } } }, operations: [], fop: 'imageView2/1/w/200/h/200', accept: '' },
+        { source: { kind: { $case: 'object', value: { bucket: 'demo', key: 'sample.jpg' } } }, operations: [], fop: 'imageView2/1/w/200/h/200', accept: '', sourceEtag: '' },
         (err) => (err ? reject(err) : resolve()),
       ),
     );

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
   const client = new ImageServiceClient(service.address, grpc.credentials.createInsecure(), { 'grpc.max_send_message_length': 64 << 20, 'grpc.max_receive_message_length': 64 << 20 });
   const viaGrpc = (i: number) =>
     new Promise<void>((resolve, reject) =>
-      client.process({ source: { kind: { $case: 'inline', value: input } }, operations: [], fop: OPS[i % OPS.length], accept: '' }, (err) => (err ? reject(err) : resolve())),
+      client.process({ source: { kind: { $case: 'inline', value: input } }, operations: [], fop: OPS[i % OPS.length], accept: '', sourceEtag: '' }, (err) => (err ? reject(err) : resolve())),
     );
 
   try {

@@ -25,6 +25,12 @@ export const imageSpecs = {
   },
   maxQueue: { name: 'MEDIAMESH_IMAGE_MAX_QUEUE', doc: 'requests allowed to wait; more are refused with RESOURCE_EXHAUSTED', fallback: 256, parse: int(0, 100_000) },
   vipsThreads: { name: 'MEDIAMESH_IMAGE_VIPS_THREADS', doc: 'libvips threads per image (sharp.concurrency); 0 = libvips default (cores)', fallback: 0, parse: int(0, 256) },
+  sourceCacheBytes: {
+    name: 'MEDIAMESH_IMAGE_SOURCE_CACHE_BYTES',
+    doc: 'storage sources kept with their header, reused when the caller names their etag (bytes; k/m suffixes; 0 = off)',
+    fallback: 64 * 1024 * 1024,
+    parse: bytes,
+  },
   vipsCacheMb: { name: 'MEDIAMESH_IMAGE_VIPS_CACHE_MB', doc: 'libvips operation cache in MB (0 = off; inputs are rarely repeated)', fallback: 0, parse: int(0, 4096) },
 };
 

@@ -13,6 +13,7 @@ import { createJobQueue } from './job-queue';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
 import { createMeshClient } from '../../mesh/client';
 import { createStorageReader } from '../storage/read-client';
+import { createRecentSources } from './recent-sources';
 import { createObjectReader } from './source';
 
 export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
@@ -33,7 +34,8 @@ export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
     let storage: StorageServiceClient | undefined;
     const readObject = createObjectReader(createStorageReader(() => (storage ??= createMeshClient(StorageServiceClient, 'storage'))));
     const queue = createJobQueue(config.concurrency, config.maxQueue);
-    server.addService(ImageServiceService, createImageService({ config, queue, readObject, log }));
+    const sources = createRecentSources(readObject, config.sourceCacheBytes);
+    server.addService(ImageServiceService, createImageService({ config, queue, readObject, sources, log }));
     return () => storage?.close();
   },
 };

@@ -17,12 +17,16 @@ import { badOperation, noExif, processingTimeout, undecodableImage } from './err
 import type { JobQueue } from './job-queue';
 import { checkSourceHeader } from './limits';
 import { runPipeline } from './pipeline/run-pipeline';
+import type { HeldSource, RecentSources } from './recent-sources';
 import { loadSource, type ObjectReader } from './source';
 
 export interface ImageServiceDeps {
   readonly config: ImageConfig;
   readonly queue: JobQueue;
+  /** Reads storage objects (watermark images, and the sources of Info, Exif and Average). */
   readonly readObject: ObjectReader;
+  /** Process's sources: storage objects read lately, reused at a known etag (recent-sources.ts). */
+  readonly sources: RecentSources;
   readonly log: Logger;
 }
 
@@ -64,9 +68,20 @@ export function createImageService(deps: ImageServiceDeps): ImageServiceServer {
   return {
     process: unary<ProcessRequest, ProcessResponse>('Process', async (req, signal) => {
       const operations = operationsOf(req);
-      const { data: input, object } = await loadWithObject(req.source, signal);
+      const source = await loadSource(req.source, config.maxInputBytes, (ref, max, s) => deps.sources.read(ref, req.sourceEtag, max, s), signal);
+      const { data: input, object } = source;
+      const held = object && req.source?.kind?.$case === 'object' ? { ref: req.source.kind.value, source: source as HeldSource } : undefined;
       const readObject = async (ref: Parameters<ObjectReader>[0], s: AbortSignal) => (await deps.readObject(ref, config.maxInputBytes, s)).data;
-      const r = await runPipeline({ input, operations, accept: req.accept, config, signal, readObject });
+      const r = await runPipeline({
+        input,
+        operations,
+        accept: req.accept,
+        config,
+        signal,
+        readObject,
+        header: held?.source.header,
+        onHeader: held && ((header) => deps.sources.keepHeader(held.ref, held.source, header)),
+      });
       return { data: r.data, contentType: r.contentType, width: r.width, height: r.height, format: r.format, originalReturned: r.originalReturned, sourceObject: object };
     }),
     info: unary('Info', async (req, signal) => describeImage(await load(req.source, signal))),

@@ -29,8 +29,13 @@ export function createObjectReader(reader: StorageReader): ObjectReader {
   };
 }
 
-/** loadSource returns the source's bytes, enforcing the byte limit for both kinds. */
-export async function loadSource(source: Source | undefined, maxBytes: number, readObject: ObjectReader, signal: AbortSignal): Promise<SourceBytes> {
+/** loadSource returns the source's bytes, enforcing the byte limit for both kinds (an object comes as `readObject` gives it). */
+export async function loadSource<T extends StoredObject>(
+  source: Source | undefined,
+  maxBytes: number,
+  readObject: (ref: ObjectRef, maxBytes: number, signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal,
+): Promise<SourceBytes | T> {
   switch (source?.kind?.$case) {
     case 'inline': {
       const data = source.kind.value;

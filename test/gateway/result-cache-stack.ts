@@ -14,6 +14,8 @@ import { admin, startStack, type Stack } from './stack';
 export interface CacheStack extends Stack {
   /** processCalls is how many ImageService.Process calls the image service has answered. */
   processCalls(): Promise<number>;
+  /** storageCalls is how many calls of `method` storage has answered (its own Prometheus endpoint). */
+  storageCalls(method: string): Promise<number>;
   /** storageClient talks to storage directly over gRPC (writes no gateway sees). */
   readonly storageClient: StorageServiceClient;
 }
@@ -25,25 +27,31 @@ export async function startCacheStack(opts: { imageEnv?: Record<string, string>;
     zookeeper: true,
     telemetry: true,
     imageEnv: { MEDIAMESH_METRICS_PORT: '0', ...opts.imageEnv },
+    storageEnv: { MEDIAMESH_METRICS_PORT: '0' },
     gatewayEnv: opts.gatewayEnv,
   });
   const image = stack.extra[0]!;
   const metricsUrl = String((await image.waitForLog((l) => l.event === 'metrics', 10_000)).url);
+  const storageMetricsUrl = String((await stack.storage.waitForLog((l) => l.event === 'metrics', 10_000)).url);
   const storageClient = new StorageServiceClient(stack.storage.address, grpc.credentials.createInsecure());
   const stopStack = stack.stop;
   return Object.assign(stack, {
     storageClient,
-    async processCalls() {
-      const text = await (await fetch(metricsUrl)).text();
-      let n = 0;
-      for (const m of text.matchAll(/^rpc_server_calls_total\{([^}]*)\} (\d+)/gm)) if (m[1]!.includes('rpc_method="Process"')) n += Number(m[2]);
-      return n;
-    },
+    processCalls: () => serverCalls(metricsUrl, 'Process'),
+    storageCalls: (method: string) => serverCalls(storageMetricsUrl, method),
     stop: async () => {
       storageClient.close();
       await stopStack();
     },
   });
+}
+
+/** serverCalls sums a service's rpc_server_calls_total of one method (every status). */
+async function serverCalls(metricsUrl: string, method: string): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^rpc_server_calls_total\{([^}]*)\} (\d+)/gm)) if (m[1]!.includes(`rpc_method="${method}"`)) n += Number(m[2]);
+  return n;
 }
 
 /** metricValue sums a Prometheus series of a gateway's /metrics whose labels include `labels`. */

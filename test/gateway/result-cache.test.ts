@@ -46,6 +46,19 @@ describe('gateway results cache', () => {
     expect((await stack.processCalls()) - before).toBe(1);
   });
 
+  it('reads a new upload from storage once for its many sizes: the gateway names the etag it knows, the image service uses the source it holds', async () => {
+    await put(gw, '/demo/sizes.jpg', await photo(90));
+    const reads = await stack.storageCalls('GetObject');
+    const processes = await stack.processCalls();
+    for (const w of [100, 120, 140, 160]) {
+      const r = await get(`${gw}/demo/sizes.jpg?imageView2/2/w/${w}`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('x-cache')).toBe('MISS');
+    }
+    expect((await stack.processCalls()) - processes).toBe(4);
+    expect((await stack.storageCalls('GetObject')) - reads).toBe(1);
+  });
+
   it('with MEDIAMESH_RESULT_CACHE_BYTES=0 sends no X-Cache, calls Process every time, and answers the same headers', async () => {
     const off = await stack.startGateway({ MEDIAMESH_RESULT_CACHE_BYTES: '0' });
     const url = '/demo/sample.jpg?imageView2/2/w/150/format/auto';

@@ -27,7 +27,7 @@ export interface CallError {
 
 /** process calls ImageService.Process and resolves with the response or the error's code/details. */
 export function processImage(client: ImageServiceClient, req: Partial<ProcessRequest>, deadlineMs = 30_000): Promise<ProcessResponse> {
-  const full: ProcessRequest = { source: undefined, operations: [], fop: '', accept: '', ...req };
+  const full: ProcessRequest = { source: undefined, operations: [], fop: '', accept: '', sourceEtag: '', ...req };
   return new Promise((resolve, reject) =>
     client.process(full, new grpc.Metadata(), { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(Object.assign(new Error(`Process failed: ${err.code} ${err.details}`), { code: err.code, details: err.details })) : resolve(res!))),
   );

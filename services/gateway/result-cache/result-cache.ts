@@ -48,8 +48,8 @@ export interface ResultCacheDeps {
 /** ResultCache: see the module comment. */
 export interface ResultCache {
   readonly enabled: boolean;
-  /** serve answers from the cache, or by `make` (once for all identical requests in flight). */
-  serve(req: ImageRequest, make: () => Promise<CachedResult>): Promise<{ result: CachedResult; hit: boolean }>;
+  /** serve answers from the cache, or by `make` (once for all identical requests in flight), told the etag the gateway believes current (a source the image service holds at it needs no storage read). */
+  serve(req: ImageRequest, make: (knownEtag: string | undefined) => Promise<CachedResult>): Promise<{ result: CachedResult; hit: boolean }>;
   /** knownEtag is the object's etag when fresh (conditional requests answer 304 without a call). */
   knownEtag(bucket: string, key: string): string | undefined;
   /** learned: storage told the etag (a StatObject of the route), read at `epochBefore`. */
@@ -106,7 +106,7 @@ export function createResultCache(deps: ResultCacheDeps): ResultCache {
       let mine = false;
       const flight = coalesceAsync(`${flights}/process\n${bucket}/${key}\n${before}\n${operations}\n${format}`, async () => {
         mine = true;
-        const made = await make();
+        const made = await make(known);
         // Stored under the etag of the bytes it was made from: right for that etag whenever it was made.
         // Believed as the object's current etag only when the bucket has not changed since the call began.
         if (cacheable) store.set({ bucket, key, etag: made.sourceEtag, operations, format }, made);

@@ -74,8 +74,9 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
     const image = ctx.upstreams.image;
     const operations = parsed.result.value;
     const accept = String(req.headers.accept ?? '');
-    const { result, hit } = await ctx.results.serve({ bucket: t.bucket, key: t.key, operations, accept }, async () => {
-      const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept }, timeout));
+    const { result, hit } = await ctx.results.serve({ bucket: t.bucket, key: t.key, operations, accept }, async (knownEtag) => {
+      // The etag the gateway knows lets the image service use the source it read lately without reading storage.
+      const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept, sourceEtag: knownEtag ?? sourceEtag ?? '' }, timeout));
       if (!res.sourceObject) throw new MeshError(Status.INTERNAL, 'the image service did not report the source object of its result');
       return { data: res.data, contentType: res.contentType, sourceEtag: res.sourceObject.etag };
     });

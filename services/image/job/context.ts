@@ -43,6 +43,8 @@ export interface JobContext {
   readonly readObject: (ref: ObjectRef, signal: AbortSignal) => Promise<Buffer>;
   /** Header metadata of the source (read before any pixel is decoded). */
   meta?: Metadata;
+  /** Told the header when it is read here (the image service keeps it with the source). */
+  readonly onHeader?: (header: Metadata) => void;
   canvas?: Canvas;
   /** Whether EXIF orientation has been applied to the canvas. */
   oriented: boolean;

@@ -6,6 +6,7 @@ import { ImageFormat, type ImageOperation } from '../../../generated/mediamesh/i
 import { spanHelpers } from '../../../observability';
 import { Gravity } from '../../../generated/mediamesh/common/v1/common';
 import type { ImageConfig } from '../config';
+import type { Metadata } from '../sharp';
 import { formatOf } from '../describe/info';
 import { fromSharp, isLimitError } from '../errors';
 import { CONTENT_TYPES, type OutputFormat } from '../formats';
@@ -32,6 +33,10 @@ export interface PipelineRequest {
   readonly config: ImageConfig;
   readonly signal: AbortSignal;
   readonly readObject: JobContext['readObject'];
+  /** The source's header when already known (a recently read source), else read by readHeader. */
+  readonly header?: Metadata;
+  /** Told the header when readHeader had to read it. */
+  readonly onHeader?: (header: Metadata) => void;
 }
 
 const wantsIgnoreError = (ops: readonly ImageOperation[]) =>
@@ -41,6 +46,7 @@ const wantsIgnoreError = (ops: readonly ImageOperation[]) =>
 export function createJobContext(req: PipelineRequest): JobContext {
   return {
     ...req,
+    meta: req.header,
     oriented: false,
     gravity: Gravity.GRAVITY_UNSPECIFIED,
     output: { format: ImageFormat.IMAGE_FORMAT_UNSPECIFIED, defaultQuality: 75, interlace: false, colors: 0, strip: false, density: 0, background: 'white' },

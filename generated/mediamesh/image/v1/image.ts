@@ -33,6 +33,14 @@ export interface ProcessRequest {
   fop: string;
   /** The caller's HTTP Accept header, used by format/auto. */
   accept: string;
+  /**
+   * For an object source: the etag the caller knows the object has now (the gateway learns
+   * it for its results cache). The image service keeps the sources it read lately; one held
+   * at this etag is used without reading storage, so the many sizes asked of one upload read
+   * it once. Unset: storage is read. An etag names content, so a held source is never stale;
+   * how current the etag is, is the caller's business.
+   */
+  sourceEtag: string;
 }
 
 /** ProcessResponse is the processed result. */
@@ -138,7 +146,7 @@ export interface AverageResponse {
 }
 
 function createBaseProcessRequest(): ProcessRequest {
-  return { source: undefined, operations: [], fop: "", accept: "" };
+  return { source: undefined, operations: [], fop: "", accept: "", sourceEtag: "" };
 }
 
 export const ProcessRequest: MessageFns<ProcessRequest> = {
@@ -154,6 +162,9 @@ export const ProcessRequest: MessageFns<ProcessRequest> = {
     }
     if (message.accept !== "") {
       writer.uint32(34).string(message.accept);
+    }
+    if (message.sourceEtag !== "") {
+      writer.uint32(42).string(message.sourceEtag);
     }
     return writer;
   },
@@ -203,6 +214,14 @@ export const ProcessRequest: MessageFns<ProcessRequest> = {
             message.accept = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sourceEtag = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -223,6 +242,11 @@ export const ProcessRequest: MessageFns<ProcessRequest> = {
         : [],
       fop: isSet(object.fop) ? globalThis.String(object.fop) : "",
       accept: isSet(object.accept) ? globalThis.String(object.accept) : "",
+      sourceEtag: isSet(object.sourceEtag)
+        ? globalThis.String(object.sourceEtag)
+        : isSet(object.source_etag)
+        ? globalThis.String(object.source_etag)
+        : "",
     };
   },
 
@@ -240,6 +264,9 @@ export const ProcessRequest: MessageFns<ProcessRequest> = {
     if (message.accept !== "") {
       obj.accept = message.accept;
     }
+    if (message.sourceEtag !== "") {
+      obj.sourceEtag = message.sourceEtag;
+    }
     return obj;
   },
 
@@ -254,6 +281,7 @@ export const ProcessRequest: MessageFns<ProcessRequest> = {
     message.operations = object.operations?.map((e) => ImageOperation.fromPartial(e)) || [];
     message.fop = object.fop ?? "";
     message.accept = object.accept ?? "";
+    message.sourceEtag = object.sourceEtag ?? "";
     return message;
   },
 };
