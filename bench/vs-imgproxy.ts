@@ -1,16 +1,20 @@
 /**
- * mediamesh against imgproxy (issue #24's anchor) on one thumbnail, side by side in one run:
- * - mediamesh cold: a gateway with the results cache off (MEDIAMESH_RESULT_CACHE_BYTES=0) and every
- *   URL distinct (the size varies from request to request, so single flight never joins two), so
- *   every request makes the chain's calls (gateway → image → storage, direct mesh mode);
- * - mediamesh warm: a second gateway on the same services with the results cache on, so every
- *   request after the first is a HIT (no call at all);
- * - imgproxy (built by scripts/imgproxy-build.sh; no cache of its own), fetching its source over
- *   HTTP from a local server (bench/source-server.ts) on every request, as users run it, with the
- *   same distinct URLs as the cold side.
- * The same source (the 640×427 sample) and the same operation: imageView2/1/w/W/h/W/q/80 is
- * imgproxy's rs:fill:W:W/g:ce/q:80 (cover-crop to W×W from the centre, JPEG quality 80), W from
- * 150 to 349 in turn (200 for the warm side and the output check).
+ * mediamesh against imgproxy (issue #24's anchor), side by side in one run:
+ * (a) cold, every URL distinct (W and H vary from request to request, never repeating, so neither
+ *     single flight nor a results cache can help):
+ *   - "mm cold, no cache": a gateway with the results cache off (MEDIAMESH_RESULT_CACHE_BYTES=0):
+ *     every request makes the chain's calls (gateway → image → storage, direct mesh mode);
+ *   - "mm cold": the gateway as shipped (results cache on): a miss each time, but the gateway
+ *     knows the source's etag, so the image service uses the source it holds (no storage read);
+ *   - "imgproxy" (built by scripts/imgproxy-build.sh; no cache of its own), fetching its source over
+ *     HTTP from a local server (bench/source-server.ts) on every request, as users run it;
+ * (b) a CDN-miss mix, Zipf s=1.1 over 2,000 URLs on 100 sources (20 sizes each): "mm zipf" (the
+ *     gateway as shipped) and "imgproxy zipf";
+ * and "mm warm": one URL, every request a HIT (no call at all).
+ * The same operation on both: imageView2/1/w/W/h/H/q/80 is imgproxy's rs:fill:W:H/g:ce/q:80
+ * (cover-crop to W×H from the centre, JPEG quality 80); 200×200 for the output check.
+ * Targets (issue #24): (a) mm cold ≥ 0.8× imgproxy's req/s and p99 ≤ 1.5× at c=16; (b) mm zipf ≥ 3×
+ * imgproxy zipf's req/s with a lower p99; the gateway's RSS ≤ its cache bytes + 150 MB after the mix.
  * Every side is warmed up first (bench/warm-up.ts, BENCH_WARM_UP_REQUESTS), then measured by
  * autocannon in alternating rounds (the order rotates each window) at concurrency 4 and 16:
  * req/s, p50/p99, CPU ms per request of each process (/proc/<pid>/stat before and after, the load
@@ -30,6 +34,7 @@ import { distEntry } from '../core/paths';
 import { startNode, startService, type ManagedProcess } from '../launcher/process';
 import { cpuMeter } from './cpu-time';
 import { imgproxyBinary, startImgproxy, type Imgproxy } from './imgproxy';
+import { zipfSampler } from './zipf';
 import { sampleJpeg } from './tracing-chain';
 import { describeWarmUp, warmUpInTurn } from './warm-up';
 
@@ -45,17 +50,37 @@ const seconds = Number(process.argv[2] ?? 8);
 const rounds = Number(process.argv[3] ?? 3);
 const CONCURRENCY = [4, 16] as const;
 const TOKEN = 'bench-token';
-const meshPath = (w: number) => `/demo/sample.jpg?imageView2/1/w/${w}/h/${w}/q/80`;
-const imgproxyPath = (w: number, sourcePort: number) => `/insecure/rs:fill:${w}:${w}/g:ce/q:80/plain/http://127.0.0.1:${sourcePort}/sample.jpg@jpg`;
-/** widthOf is the size of the n-th request of a side whose URLs vary: 150..349 in turn. */
-const widthOf = (n: number) => 150 + (n % 200);
+const meshPath = (file: string, w: number, h = w) => `/demo/${file}?imageView2/1/w/${w}/h/${h}/q/80`;
+const imgproxyPath = (sourcePort: number) => (file: string, w: number, h = w) =>
+  `/insecure/rs:fill:${w}:${h}/g:ce/q:80/plain/http://127.0.0.1:${sourcePort}/${file}@jpg`;
+type PathOf = (file: string, w: number, h?: number) => string;
+/** distinct: the n-th request's size, W and H in 150..349, no pair twice in 40,000 requests. */
+function distinct(pathOf: PathOf): () => string {
+  let n = 0;
+  return () => {
+    const i = n++;
+    return pathOf('sample.jpg', 150 + (i % 200), 150 + (Math.floor(i / 200) % 200));
+  };
+}
+const ZIPF_SOURCES = 100;
+const ZIPF_SIZES = 20;
+/** zipf: a CDN-miss mix over ZIPF_SOURCES × ZIPF_SIZES URLs; ranks are spread over sources and sizes by a fixed stride. */
+function zipf(pathOf: PathOf): () => string {
+  const urls = ZIPF_SOURCES * ZIPF_SIZES;
+  const draw = zipfSampler(urls, 1.1, 2024);
+  return () => {
+    const u = (draw() * 7919) % urls; // 7919 is prime to 2,000: a permutation of the URLs
+    return pathOf(zipfFile(u % ZIPF_SOURCES), 120 + 10 * Math.floor(u / ZIPF_SOURCES));
+  };
+}
+const zipfFile = (i: number) => `z${String(i).padStart(3, '0')}.jpg`;
 
 interface Side {
   readonly name: string;
   /** The 200×200 thumbnail's URL (the output check, the warm-up, the warm side's every request). */
   readonly url: string;
-  /** The path of the n-th request when every request is to be distinct. */
-  readonly variedPath?: (n: number) => string;
+  /** The path of the next request when the side's requests vary (distinct or a Zipf mix). */
+  readonly nextPath?: () => string;
   /** The processes that serve it, by name (CPU per request of each). */
   pids(): Record<string, number>;
 }
@@ -83,9 +108,8 @@ async function checkThumbnail(side: Side): Promise<string> {
 /** measure runs one window of a side; undefined when imgproxy died during it (restarted, dropped). */
 async function measure(side: Side, c: number, imgproxy: Imgproxy | undefined): Promise<Window | undefined> {
   const meter = cpuMeter(side.pids());
-  let n = 0;
-  const varied = side.variedPath;
-  const requests = varied ? [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: varied(n++) }) }] : undefined;
+  const next = side.nextPath;
+  const requests = next ? [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: next() }) }] : undefined;
   const r = await autocannon({ url: side.url, connections: c, duration: seconds, pipelining: 1, requests });
   if (side.name === 'imgproxy' && (await imgproxy!.ensureUp())) return undefined;
   if (r.non2xx || r.errors) throw new Error(`${side.name} at c=${c}: ${r.non2xx} non-2xx answers, ${r.errors} errors`);
@@ -93,19 +117,19 @@ async function measure(side: Side, c: number, imgproxy: Imgproxy | undefined): P
 }
 
 function report(sides: readonly Side[], windows: Map<string, Window[]>, imgproxy: Imgproxy | undefined): string[] {
-  const out: string[] = ['concurrency | side            |   req/s (min–max) |  p50 ms |  p99 ms | CPU ms per request (sum: per process)'];
+  const out: string[] = ['concurrency | side              |   req/s (min–max) |  p50 ms |  p99 ms | CPU ms per request (sum: per process)'];
   const key = (side: string, c: number) => `${side}@${c}`;
   for (const c of CONCURRENCY) {
     for (const s of sides) {
       const ws = windows.get(key(s.name, c)) ?? [];
       if (ws.length === 0) {
-        out.push(`${String(c).padStart(11)} | ${s.name.padEnd(15)} | no window completed`);
+        out.push(`${String(c).padStart(11)} | ${s.name.padEnd(17)} | no window completed`);
         continue;
       }
       const rps = ws.map((w) => w.rps);
       const cpu = Object.keys(ws[0]!.cpuPerRequest).map((p) => [p, mean(ws.map((w) => w.cpuPerRequest[p]!))] as const);
       out.push(
-        `${String(c).padStart(11)} | ${s.name.padEnd(15)} | ${fmt(mean(rps)).padStart(7)} (${fmt(Math.min(...rps), 0)}–${fmt(Math.max(...rps), 0)}) | ` +
+        `${String(c).padStart(11)} | ${s.name.padEnd(17)} | ${fmt(mean(rps)).padStart(7)} (${fmt(Math.min(...rps), 0)}–${fmt(Math.max(...rps), 0)}) | ` +
           `${fmt(mean(ws.map((w) => w.p50)), 0).padStart(7)} | ${fmt(mean(ws.map((w) => w.p99)), 0).padStart(7)} | ` +
           `${fmt(cpu.reduce((a, [, v]) => a + v, 0), 2)}: ${cpu.map(([p, v]) => `${p} ${fmt(v, 2)}`).join(', ')}`,
       );
@@ -115,15 +139,16 @@ function report(sides: readonly Side[], windows: Map<string, Window[]>, imgproxy
   const cpuSum = (w: Window) => Object.values(w.cpuPerRequest).reduce((a, b) => a + b, 0);
   out.push('ratios (means over the rounds):');
   for (const c of CONCURRENCY) {
-    const parts = [`warm/cold req/s ${fmt(at('mediamesh warm', c, (w) => w.rps) / at('mediamesh cold', c, (w) => w.rps), 2)}`];
+    const rps = (w: Window) => w.rps;
+    const p99 = (w: Window) => w.p99;
+    const ratio = (a: string, b: string, f: (w: Window) => number) => fmt(at(a, c, f) / at(b, c, f), 2);
+    const parts = [`no cache/cache on, cold req/s ${ratio('mm cold, no cache', 'mm cold', rps)}`];
     if (imgproxy) {
-      const ip = (f: (w: Window) => number) => at('imgproxy', c, f);
       parts.push(
-        `cold/imgproxy req/s ${fmt(at('mediamesh cold', c, (w) => w.rps) / ip((w) => w.rps), 2)}`,
-        `warm/imgproxy req/s ${fmt(at('mediamesh warm', c, (w) => w.rps) / ip((w) => w.rps), 2)}`,
-        `p99 cold/imgproxy ${fmt(at('mediamesh cold', c, (w) => w.p99) / ip((w) => w.p99), 2)}`,
-        `p99 warm/imgproxy ${fmt(at('mediamesh warm', c, (w) => w.p99) / ip((w) => w.p99), 2)}`,
-        `CPU per request cold/imgproxy ${fmt(at('mediamesh cold', c, cpuSum) / ip(cpuSum), 2)}`,
+        `(a) mm cold/imgproxy req/s ${ratio('mm cold', 'imgproxy', rps)}, p99 ${ratio('mm cold', 'imgproxy', p99)}, CPU per request ${ratio('mm cold', 'imgproxy', cpuSum)}`,
+        `no cache/imgproxy req/s ${ratio('mm cold, no cache', 'imgproxy', rps)}, p99 ${ratio('mm cold, no cache', 'imgproxy', p99)}, CPU per request ${ratio('mm cold, no cache', 'imgproxy', cpuSum)}`,
+        `(b) mm zipf/imgproxy zipf req/s ${ratio('mm zipf', 'imgproxy zipf', rps)}, p99 ${ratio('mm zipf', 'imgproxy zipf', p99)}`,
+        `mm warm/imgproxy req/s ${ratio('mm warm', 'imgproxy', rps)}`,
       );
     }
     out.push(`  c=${c}: ${parts.join('; ')}`);
@@ -147,49 +172,64 @@ async function main(): Promise<void> {
     const gatewayEnv = { ...env, ...direct, MEDIAMESH_DIRECT_IMAGE: image.address, MEDIAMESH_GATEWAY_PORT: '0', MEDIAMESH_ADMIN_TOKEN: TOKEN };
     const cold = await startService('services/gateway/main.ts', { env: { ...gatewayEnv, MEDIAMESH_INSTANCE_ID: 'gateway-cold', MEDIAMESH_RESULT_CACHE_BYTES: '0' } });
     procs.push(cold);
-    const warm = await startService('services/gateway/main.ts', { env: { ...gatewayEnv, MEDIAMESH_INSTANCE_ID: 'gateway-warm' } });
-    procs.push(warm);
+    // The gateway as shipped (results cache on, its default bound).
+    const shipped = await startService('services/gateway/main.ts', { env: { ...gatewayEnv, MEDIAMESH_INSTANCE_ID: 'gateway' } });
+    procs.push(shipped);
 
     const jpeg = await sampleJpeg();
     const base = `http://127.0.0.1:${cold.port}`;
     const auth = { authorization: `Bearer ${TOKEN}` };
     await fetch(`${base}/v1/buckets`, { method: 'POST', headers: auth, body: JSON.stringify({ name: 'demo', visibility: 'public' }) });
-    const put = await fetch(`${base}/demo/sample.jpg`, { method: 'PUT', headers: { ...auth, 'content-type': 'image/jpeg' }, body: jpeg });
-    if (!put.ok) throw new Error(`seeding failed: ${put.status} ${await put.text()}`);
+    // The sample, and the Zipf mix's 100 sources (the sample tinted: each its own bytes and etag).
+    const sourceDir = path.join(home, 'sources');
+    fs.mkdirSync(sourceDir);
+    const sources = new Map([['sample.jpg', jpeg]]);
+    for (let i = 0; i < ZIPF_SOURCES; i++)
+      sources.set(zipfFile(i), await sharp(jpeg).tint({ r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 }).jpeg({ quality: 85 }).toBuffer());
+    for (const [name, body] of sources) {
+      fs.writeFileSync(path.join(sourceDir, name), body);
+      const put = await fetch(`${base}/demo/${name}`, { method: 'PUT', headers: { ...auth, 'content-type': 'image/jpeg' }, body });
+      if (!put.ok) throw new Error(`seeding failed: ${put.status} ${await put.text()}`);
+    }
 
+    const shippedBase = `http://127.0.0.1:${shipped.port}`;
+    const meshPids = (gateway: ManagedProcess) => () => ({ gateway: gateway.pid, image: image.pid, storage: storage.pid });
     const sides: Side[] = [
-      {
-        name: 'mediamesh cold',
-        url: `${base}${meshPath(200)}`,
-        variedPath: (n) => meshPath(widthOf(n)),
-        pids: () => ({ gateway: cold.pid, image: image.pid, storage: storage.pid }),
-      },
-      { name: 'mediamesh warm', url: `http://127.0.0.1:${warm.port}${meshPath(200)}`, pids: () => ({ gateway: warm.pid, image: image.pid, storage: storage.pid }) },
+      { name: 'mm cold, no cache', url: `${base}${meshPath('sample.jpg', 200)}`, nextPath: distinct(meshPath), pids: meshPids(cold) },
+      { name: 'mm cold', url: `${shippedBase}${meshPath('sample.jpg', 200)}`, nextPath: distinct(meshPath), pids: meshPids(shipped) },
+      { name: 'mm zipf', url: `${shippedBase}${meshPath(zipfFile(0), 200)}`, nextPath: zipf(meshPath), pids: meshPids(shipped) },
+      { name: 'mm warm', url: `${shippedBase}${meshPath('sample.jpg', 200)}`, pids: meshPids(shipped) },
     ];
     const bin = imgproxyBinary();
     if (bin) {
-      const sourceFile = path.join(home, 'sample.jpg');
-      fs.writeFileSync(sourceFile, jpeg);
-      const source = startNode(distEntry('bench/source-server.ts'), { env: { SOURCE_FILE: sourceFile } });
+      const source = startNode(distEntry('bench/source-server.ts'), { env: { SOURCE_DIR: sourceDir } });
       procs.push(source);
       const sourcePort = Number((await source.waitForLog((l) => l.event === 'serving')).port);
       const ip = await startImgproxy(bin);
       imgproxy = ip;
-      sides.push({
-        name: 'imgproxy',
-        url: `${ip.base}${imgproxyPath(200, sourcePort)}`,
-        variedPath: (n) => imgproxyPath(widthOf(n), sourcePort),
-        pids: () => ({ imgproxy: ip.pid(), source: source.pid }),
-      });
+      const ipPath = imgproxyPath(sourcePort);
+      const ipPids = () => ({ imgproxy: ip.pid(), source: source.pid });
+      sides.push(
+        { name: 'imgproxy', url: `${ip.base}${ipPath('sample.jpg', 200)}`, nextPath: distinct(ipPath), pids: ipPids },
+        { name: 'imgproxy zipf', url: `${ip.base}${ipPath(zipfFile(0), 200)}`, nextPath: zipf(ipPath), pids: ipPids },
+      );
     } else {
       lines.push('imgproxy: not built (run `bash scripts/imgproxy-build.sh`, ~7 min on 2 cores): the mediamesh sides only');
     }
 
     lines.unshift(
-      `mediamesh vs imgproxy, Node ${process.version}, ${os.cpus().length} CPUs, ${seconds} s windows, ${rounds} rounds, 640×427 → W×W cover crop, JPEG q80 (cold and imgproxy: W varies 150–349, every URL distinct; warm: 200×200, every request a HIT)`,
+      `mediamesh vs imgproxy, Node ${process.version}, ${os.cpus().length} CPUs, ${seconds} s windows, ${rounds} rounds, 640×427 → W×H cover crop, JPEG q80 (cold: every URL distinct; zipf: s=1.1 over ${ZIPF_SOURCES * ZIPF_SIZES} URLs on ${ZIPF_SOURCES} sources; warm: one URL, every request a HIT)`,
       `  thumbnails: ${(await Promise.all(sides.map(checkThumbnail))).join('; ')}`,
     );
-    lines.push(...(await warmUpInTurn(sides, 4)).map(describeWarmUp));
+    // One side at a time: an imgproxy that dies warming up is restarted and warmed again (said below).
+    for (const side of sides) {
+      const warm = () => warmUpInTurn([side], 4);
+      const done = await warm().catch(async (err) => {
+        if (side.name.startsWith('imgproxy') && (await imgproxy!.ensureUp())) return warm();
+        throw err;
+      });
+      lines.push(...done.map(describeWarmUp));
+    }
     await imgproxy?.ensureUp();
 
     const windows = new Map<string, Window[]>();
@@ -205,6 +245,9 @@ async function main(): Promise<void> {
         }
       }
     lines.push(...report(sides, windows, imgproxy));
+    const rssMb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${shipped.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+    const cacheMb = Number((await (await fetch(`${shippedBase}/metrics`)).text()).match(/^mediamesh_gateway_result_cache_bytes\{[^}]*memory[^}]*\} ([0-9.e+]+)/m)?.[1] ?? 0) / 2 ** 20;
+    lines.push(`gateway (cache on) RSS after the runs: ${fmt(rssMb, 0)} MB, its memory tier holding ${fmt(cacheMb, 1)} MB of a 128 MB bound (target: RSS ≤ bound + 150 MB)`);
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
     await imgproxy?.stop();
