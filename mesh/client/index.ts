@@ -15,6 +15,8 @@ import { retryCutResponseProvider } from './retry-cut-response';
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
 export { retryCutResponseProvider } from './retry-cut-response';
 export { retryUnavailable } from './retry-unavailable';
+export { lazyClient } from './lazy-client';
+export type { LazyClient } from './lazy-client';
 export { readHeadThenChunks } from './head-then-chunks';
 export { callDynamic, findMethod, listMethods } from './dynamic-call';
 export type { DynamicMethod } from './dynamic-call';
