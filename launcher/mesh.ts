@@ -84,7 +84,7 @@ export interface LocalMesh {
   /** Environment that points a process at this mesh (MEDIAMESH_ZK, MEDIAMESH_XDS_SERVER, OTEL_*). */
   readonly env: Record<string, string>;
   startInstance(service: 'image' | 'storage' | 'video', spec?: InstanceSpec): Promise<MeshProcess>;
-  startControlPlane(): Promise<StartedService>;
+  startControlPlane(): Promise<StartedService & { statusPort?: number }>;
   stop(): Promise<void>;
 }
 

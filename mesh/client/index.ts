@@ -7,6 +7,23 @@
  *  - envoy: the local Envoy's outbound listener (MEDIAMESH_ENVOY_OUTBOUND, default
  *    127.0.0.1:15001) with the service name as :authority;
  *  - direct: MEDIAMESH_DIRECT_<SERVICE>=host:port (tests of a single service).
+ *
+ * What retries what (one layer per kind of failure; #25 item 4 removes the nesting listed last):
+ *  1. A call that fails before its response starts — connection refused or reset, a connection
+ *     dropped after the request left, UNAVAILABLE from the server: the mesh's retry policy
+ *     (policy `retry` → the xDS route's `retry_policy`), applied by grpc-js in proxyless mode and by
+ *     the Envoy sidecar in envoy mode, to every method of a service that has one. A call commits
+ *     when its response headers arrive (gRPC A6, grpc-js retrying-call.ts) and this layer never
+ *     repeats it after that.
+ *  2. An idempotent unary call (idempotent-methods.ts) whose response was cut after its headers —
+ *     a server killed between writing its answer and its status: retry-cut-response.ts, an
+ *     interceptor every mesh client gets, up to 3 attempts. What the chaos runs' flaky
+ *     "14 Connection dropped" StatObject was before it existed (issue 23 item 2).
+ *  3. A server stream cut halfway (GetObject after its head, a download): the caller starts over
+ *     or resumes (retry-unavailable.ts; the gateway's storage-stream.ts resumes at the byte offset).
+ * Still nested on top of them, to be removed by #25 item 4: the gateway wraps its unary calls
+ * (StatObject, image Process, video Probe/Snapshot) in retryUnavailable (3×), and each image
+ * Process attempt repeats its storage read (3×), each read under layers 1 and 3.
  */
 import * as grpc from '@grpc/grpc-js';
 import { ensureProcessBootstrap } from './bootstrap';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../../registry/types';
+import type { ServicePolicy } from '../policy/types';
 import type { MeshState, NodeGroup } from '../types';
-import { cdsTranslator } from './cds';
+import { buildCluster, cdsTranslator } from './cds';
 import { envoyRetryPolicy } from './envoy-retry';
 
 const inst = (id: string, version: string): ServiceInstance => ({
@@ -35,5 +36,11 @@ describe('CDS translation', () => {
       num_retries: { value: 3 },
       per_try_timeout: '0.15s',
     });
+  });
+
+  it('turns on locality-weighted balancing for a cross-zone share (Envoy ignores EDS locality weights without it)', () => {
+    const cluster = (policy: ServicePolicy) => buildCluster('image', { name: 'image', policy, instances: [] }, envoy);
+    expect(cluster({ zonePreference: true, crossZonePercent: 5 }).common_lb_config).toEqual({ locality_weighted_lb_config: {} });
+    expect(cluster({ zonePreference: true }).common_lb_config).toBeUndefined();
   });
 });
