@@ -2,9 +2,10 @@
  * lazyClient: a client of another mesh service, made at its first call or earlier by
  * connect(). A service that calls another one (image and video read from storage) connects
  * at start, before it registers, so that no request pays for what a first call costs in
- * proxyless mode: loading the xDS client (`require('@grpc/grpc-js-xds')` parses the Envoy API
- * protos, 0.5–1.5 s of synchronous CPU during which the process serves nothing), then
- * fetching the service's listener, routes, clusters and endpoints and opening connections.
+ * proxyless mode: loading the xDS client (`require('@grpc/grpc-js-xds')` loads the Envoy API
+ * protos: ~0.9 s of synchronous CPU, 1.5–4 s on a loaded 2-core machine, during which the process
+ * serves nothing), then fetching the service's listener, routes, clusters and endpoints and
+ * opening connections.
  *
  * It matters most for a standby. With zone preference a zone-b instance gets no traffic while
  * zone-a is healthy, so its first request used to come exactly when zone-a failed: chaos runs
