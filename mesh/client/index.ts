@@ -16,9 +16,10 @@
  *     when its response headers arrive (gRPC A6, grpc-js retrying-call.ts) and this layer never
  *     repeats it after that.
  *  2. An idempotent unary call (idempotent-methods.ts) whose response was cut after its headers —
- *     a server killed between writing its answer and its status: retry-cut-response.ts, an
- *     interceptor every mesh client gets, up to 3 attempts. What the chaos runs' flaky
- *     "14 Connection dropped" StatObject was before it existed (issue 23 item 2).
+ *     a server killed between writing its answer and its status (UNAVAILABLE "Connection
+ *     dropped"; through Envoy, INTERNAL "Received RST_STREAM with code 2"): retry-cut-response.ts,
+ *     an interceptor every mesh client gets, up to 3 attempts. The chaos runs' flaky
+ *     "14 Connection dropped" StatObject (issue 23 item 2; test/chaos/cut-response.test.ts).
  *  3. A server stream cut halfway (GetObject after its head, a download): the caller starts over
  *     or resumes (retry-unavailable.ts; the gateway's storage-stream.ts resumes at the byte offset).
  * Still nested on top of them, to be removed by #25 item 4: the gateway wraps its unary calls

@@ -8,9 +8,11 @@ import { retryCutResponseProvider } from './retry-cut-response';
 
 /**
  * A gRPC server on node:http2 that can do what a server killed mid-response does: send the
- * response headers and message, then drop the connection before the trailers.
+ * response headers and message, then drop the connection before the trailers ('cut'), or what
+ * an Envoy sidecar in front of it does then: reset the stream with INTERNAL_ERROR ('reset');
+ * or answer with an error status of its own after the message ('internal').
  */
-type Behaviour = 'cut' | 'ok';
+type Behaviour = 'cut' | 'reset' | 'internal' | 'ok';
 
 async function startServer(script: Behaviour[]) {
   const calls: { path: string; attempt: number }[] = [];
@@ -35,7 +37,11 @@ async function startServer(script: Behaviour[]) {
         stream.write(frame, () => sockets.get(stream.session!)?.resetAndDestroy());
         return;
       }
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      if (behaviour === 'reset') {
+        stream.write(frame, () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
+        return;
+      }
+      stream.on('wantTrailers', () => stream.sendTrailers(behaviour === 'internal' ? { 'grpc-status': '13', 'grpc-message': 'boom' } : { 'grpc-status': '0' }));
       stream.end(frame);
     });
   });
@@ -80,6 +86,14 @@ describe('retryCutResponseProvider', () => {
     const server = await startServer(['cut', 'ok']);
     expect(await stat(client(server.port, [retryCutResponseProvider()]))).toEqual({ key: 'from-attempt-2', attemptHeader: '2' });
     expect(server.calls.map((c) => c.path)).toEqual(['/mediamesh.storage.v1.StorageService/StatObject', '/mediamesh.storage.v1.StorageService/StatObject']);
+  });
+
+  it('repeats a call a proxy reset after its headers (Envoy: RST_STREAM INTERNAL_ERROR), not a server error status', async () => {
+    const reset = await startServer(['reset', 'ok']);
+    expect(await stat(client(reset.port, [retryCutResponseProvider()]))).toEqual({ key: 'from-attempt-2', attemptHeader: '2' });
+    const internal = await startServer(['internal', 'ok']);
+    expect(await stat(client(internal.port, [retryCutResponseProvider()]))).toEqual({ code: grpc.status.INTERNAL, details: 'boom' });
+    expect(internal.calls).toHaveLength(1);
   });
 
   it('stops after its attempts, and within the deadline', async () => {

@@ -11,10 +11,12 @@
  * the client with headers and no status: UNAVAILABLE "Connection dropped" or "read ECONNRESET",
  * never retried. It is not rare: a SIGKILL is delivered when the process next returns from the
  * kernel, and under load that is very often this very write. The chaos runs lost a StatObject
- * every few kills this way.
+ * every few kills this way. Through an Envoy sidecar the same cut arrives as an HTTP/2 RST_STREAM
+ * with INTERNAL_ERROR after the headers (Envoy resets the stream it can no longer finish), which
+ * grpc-js reports as INTERNAL "Received RST_STREAM with code 2" (seen with Envoy 1.40).
  *
  * For a method in IDEMPOTENT_METHODS, this interceptor holds the response (headers, message)
- * until the status. If the status is UNAVAILABLE after headers arrived, it starts the call
+ * until the status. If the call was cut after its headers (cutOff below), it starts the call
  * again: the same metadata and message, the same deadline, through the same channel, so the
  * load balancer picks a live instance. It does this at most `attempts - 1` times, after 25 ms,
  * then 100 ms. The caller sees one call. Other calls pass through untouched.
@@ -27,6 +29,16 @@ type MessageContext = Parameters<grpc.InterceptingCall['sendMessageWithContext']
 type Listener = Partial<grpc.InterceptingListener>;
 
 const BACKOFF_MS = [25, 100, 250];
+
+/**
+ * cutOff: the status of a response that ended without the server's status: the connection
+ * dropped or reset (UNAVAILABLE), or the stream reset by a proxy (grpc-js's INTERNAL for an
+ * RST_STREAM, never a status a server sends in its trailers).
+ */
+function cutOff(status: grpc.StatusObject): boolean {
+  if (status.code === grpc.status.UNAVAILABLE) return true;
+  return status.code === grpc.status.INTERNAL && status.details.startsWith('Received RST_STREAM with code');
+}
 
 /** retriesCutResponse: the methods the interceptor works on (idempotent, one request, one response). */
 function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']): boolean {
@@ -137,9 +149,9 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
     });
   }
 
-  /** shouldRetry: only a cut-off response (headers, then UNAVAILABLE), while attempts and time remain. */
+  /** shouldRetry: only a cut-off response, while attempts and time remain. */
   private shouldRetry(status: grpc.StatusObject, hadHeaders: boolean): boolean {
-    if (!hadHeaders || status.code !== grpc.status.UNAVAILABLE || this.cancelled) return false;
+    if (!hadHeaders || !cutOff(status) || this.cancelled) return false;
     return this.attempt < this.attempts && Date.now() + BACKOFF_MS[this.attempt - 1] < this.deadline;
   }
 
