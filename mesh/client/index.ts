@@ -9,12 +9,12 @@
  *  - direct: MEDIAMESH_DIRECT_<SERVICE>=host:port (tests of a single service).
  *
  * What retries what (one layer per kind of failure; #25 item 4 removes the nesting listed last):
- *  1. A call that fails before its response starts — connection refused or reset, a connection
- *     dropped after the request left, UNAVAILABLE from the server: the mesh's retry policy
- *     (policy `retry` → the xDS route's `retry_policy`), applied by grpc-js in proxyless mode and by
- *     the Envoy sidecar in envoy mode, to every method of a service that has one. A call commits
- *     when its response headers arrive (gRPC A6, grpc-js retrying-call.ts) and this layer never
- *     repeats it after that.
+ *  1. A call that fails before its response starts — connection refused or reset, UNAVAILABLE
+ *     from the server: the mesh's retry policy (policy `retry` → the xDS route's `retry_policy`),
+ *     applied to every method of a service that has one by grpc-js in proxyless mode (which also
+ *     repeats a call whose connection dropped after the request left) and by the Envoy sidecar in
+ *     envoy mode. A call commits when its response headers arrive (gRPC A6, grpc-js
+ *     retrying-call.ts) and this layer never repeats it after that.
  *  2. An idempotent unary call (idempotent-methods.ts) whose response was cut after its headers —
  *     a server killed between writing its answer and its status (UNAVAILABLE "Connection
  *     dropped"; through Envoy, INTERNAL "Received RST_STREAM with code 2"): retry-cut-response.ts,
