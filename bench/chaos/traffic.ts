@@ -47,11 +47,11 @@ export interface TrafficOptions {
 export interface Traffic {
   readonly samples: Sample[];
   /**
-   * openLoop replaces the loops for `ms` by `perSecond` requests a second, each sent on schedule
-   * whether or not the earlier ones have answered, in the mix of kinds the loops answered in the
-   * last second, from `t0` (default now); then the loops resume. It resolves when all have answered. The loops wait for
-   * their answers, so in a stall they stop sending and a window holds a handful of requests; on
-   * schedule, every request of a stall is counted with its own latency.
+   * openLoop replaces the loops for `ms` from `t0` (default now) by `perSecond` requests a second,
+   * each sent on schedule whether or not the earlier ones have answered, in the mix of kinds the
+   * loops answered in the second before; then the loops resume. It resolves when all have
+   * answered. The loops wait for their answers, so in a stall they stop sending and a window holds
+   * a handful of requests; on schedule, every request of a stall is counted with its own latency.
    */
   openLoop(perSecond: number, ms: number, t0?: number): Promise<void>;
   /** rate is the requests per second the load started over the last `ms`. */
