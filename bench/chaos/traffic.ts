@@ -70,27 +70,28 @@ export function startTraffic(opts: TrafficOptions): Traffic {
   const image = xdsClient(ImageServiceClient, 'image', opts.xdsPort, `chaos-image-${process.pid}`);
   const storage = xdsClient(StorageServiceClient, 'storage', opts.xdsPort, `chaos-storage-${process.pid}`);
 
-  const timed = async (kind: string, fn: () => Promise<string | undefined>) => {
-    const at = Date.now();
+  /** timed records a request as a Sample; `at` is when it was due (open loop) if not now. */
+  const timed = async (kind: string, fn: () => Promise<string | undefined>, at = Date.now()) => {
     starts.push(at);
-    const t0 = performance.now();
+    // From when it was due: a request the load itself sent late counts that delay too.
+    const t0 = performance.now() - (Date.now() - at);
     const error = await fn().catch((err: Error) => `${err.message}${err.cause ? ` (${String((err.cause as Error).message ?? err.cause)})` : ''}`);
     samples.push({ at, ms: performance.now() - t0, kind, ...(error ? { error } : {}) });
   };
-  const httpOnce = async (target: { kind: string; path: string }) =>
+  const httpOnce = async (target: { kind: string; path: string }, at?: number) =>
     timed(target.kind, async () => {
       const res = await fetch(opts.gatewayUrl + target.path, { signal: AbortSignal.timeout(timeoutMs) });
       const body = await res.arrayBuffer();
       return res.status === 200 ? undefined : `HTTP ${res.status} ${Buffer.from(body).toString('utf8', 0, 120)}`;
-    });
-  const unary = (kind: string, call: (done: (err: grpc.ServiceError | null) => void) => void) =>
-    timed(kind, () => new Promise((resolve) => call((err) => resolve(err ? `${err.code} ${err.details}` : undefined))));
+    }, at);
+  const unary = (kind: string, call: (done: (err: grpc.ServiceError | null) => void) => void, at?: number) =>
+    timed(kind, () => new Promise((resolve) => call((err) => resolve(err ? `${err.code} ${err.details}` : undefined))), at);
   const deadline = () => ({ deadline: Date.now() + timeoutMs });
 
-  const image1 = () => unary('grpc-image', (done) => image.info({ source: { kind: { $case: 'inline', value: opts.png } } }, new grpc.Metadata(), deadline(), done));
-  const storage1 = () => unary('grpc-storage', (done) => storage.statObject(opts.storageObject, new grpc.Metadata(), deadline(), done));
-  const byKind: Record<string, () => Promise<void>> = Object.fromEntries([
-    ...opts.http.map((t) => [t.kind, () => httpOnce(t)] as const),
+  const image1 = (at?: number) => unary('grpc-image', (done) => image.info({ source: { kind: { $case: 'inline', value: opts.png } } }, new grpc.Metadata(), deadline(), done), at);
+  const storage1 = (at?: number) => unary('grpc-storage', (done) => storage.statObject(opts.storageObject, new grpc.Metadata(), deadline(), done), at);
+  const byKind: Record<string, (at?: number) => Promise<void>> = Object.fromEntries([
+    ...opts.http.map((t) => [t.kind, (at?: number) => httpOnce(t, at)] as const),
     ['grpc-image', image1],
     ['grpc-storage', storage1],
   ]);
@@ -127,10 +128,11 @@ export function startTraffic(opts: TrafficOptions): Traffic {
       paused = new Promise((r) => (resume = r));
       const sent: Promise<void>[] = [];
       for (let n = 0; n < Math.ceil((perSecond * ms) / 1000); n++) {
-        // Each at its time from t0 (no drift); one that is late goes at once, as its caller would.
-        const wait = t0 + (n * 1000) / perSecond - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        sent.push(byKind[mix[n % mix.length]]());
+        // Each at its time from t0 (no drift); one that is late goes at once, as its caller would,
+        // and is timed from when it was due (no coordinated omission, even of this process's own lag).
+        const due = t0 + (n * 1000) / perSecond;
+        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        sent.push(byKind[mix[n % mix.length]](Math.round(due)));
       }
       paused = undefined;
       resume();
