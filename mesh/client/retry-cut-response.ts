@@ -28,7 +28,7 @@ type Child = ReturnType<grpc.NextCall>;
 type MessageContext = Parameters<grpc.InterceptingCall['sendMessageWithContext']>[0];
 type Listener = Partial<grpc.InterceptingListener>;
 
-const BACKOFF_MS = [25, 100, 250];
+const BACKOFF_MS: readonly number[] = [25, 100, 250];
 
 /**
  * cutOff: the status of a response that ended without the server's status: the connection
@@ -48,11 +48,13 @@ function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']
 /**
  * retryCutResponseProvider (for a channel's `interceptor_providers`) gives the interceptor to the
  * methods it works on and nothing to the others (grpc-js skips a provider's undefined), so their
- * calls pay no extra layer. `attempts` counts the first one.
+ * calls pay no extra layer. `attempts` counts the first one; `backoffMs[n]` is the wait before
+ * attempt n + 2 (a spec sets it to test the deadline and cancellation without racing a clock).
  */
-export function retryCutResponseProvider(attempts = 3): grpc.InterceptorProvider {
+export function retryCutResponseProvider(attempts = 3, backoffMs: readonly number[] = BACKOFF_MS): grpc.InterceptorProvider {
+  if (backoffMs.length < attempts - 1) throw new Error(`retryCutResponseProvider: ${attempts} attempts need ${attempts - 1} backoffs`);
   const interceptor: grpc.Interceptor = (options, nextCall) =>
-    new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts);
+    new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts, backoffMs);
   return ((method) => (retriesCutResponse(method) ? interceptor : undefined)) as grpc.InterceptorProvider;
 }
 
@@ -82,6 +84,7 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
     private readonly newChild: () => Child,
     private readonly deadline: number,
     private readonly attempts: number,
+    private readonly backoffMs: readonly number[],
   ) {
     super(first);
     this.child = first;
@@ -152,7 +155,7 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
   /** shouldRetry: only a cut-off response, while attempts and time remain. */
   private shouldRetry(status: grpc.StatusObject, hadHeaders: boolean): boolean {
     if (!hadHeaders || !cutOff(status) || this.cancelled) return false;
-    return this.attempt < this.attempts && Date.now() + BACKOFF_MS[this.attempt - 1] < this.deadline;
+    return this.attempt < this.attempts && Date.now() + this.backoffMs[this.attempt - 1] < this.deadline;
   }
 
   private retryLater(): void {
@@ -164,6 +167,6 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
       if (this.sent) this.child.sendMessageWithContext({}, this.sent.message);
       if (this.halfClosed) this.child.halfClose();
       if (this.reading) this.child.startRead();
-    }, BACKOFF_MS[this.attempt - 1]);
+    }, this.backoffMs[this.attempt - 1]);
   }
 }
