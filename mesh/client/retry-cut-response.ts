@@ -33,9 +33,10 @@ const BACKOFF_MS: readonly number[] = [25, 100, 250];
 /**
  * cutOff: the status of a response that ended without the server's status: the connection
  * dropped or reset (UNAVAILABLE), or the stream reset by a proxy (grpc-js's INTERNAL for an
- * RST_STREAM, never a status a server sends in its trailers).
+ * RST_STREAM, never a status a server sends in its trailers). Also how the storage read client
+ * knows a GetObject stream cut after its head (services/storage/read-client.ts).
  */
-function cutOff(status: grpc.StatusObject): boolean {
+export function cutOff(status: Pick<grpc.StatusObject, 'code' | 'details'>): boolean {
   if (status.code === grpc.status.UNAVAILABLE) return true;
   return status.code === grpc.status.INTERNAL && status.details.startsWith('Received RST_STREAM with code');
 }

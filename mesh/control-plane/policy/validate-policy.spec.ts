@@ -50,8 +50,10 @@ describe('validatePolicy', () => {
     expect(validatePolicy({ crossZonePercent: 5 })).toEqual({ ok: false, errors: ['crossZonePercent: needs zonePreference: true (without it every zone gets calls alike)'] });
   });
 
-  it('accepts the example seed file', () => {
-    const policies = loadPolicyFile(path.join(__dirname, '../../../deploy/mesh-policy.example.yaml'));
-    expect([...policies.keys()].sort()).toEqual(['image', 'storage', 'video']);
+  it('accepts the example seed file and the one npm start seeds', () => {
+    for (const file of ['mesh-policy.example.yaml', 'mesh-policy.local.yaml']) {
+      const policies = loadPolicyFile(path.join(__dirname, '../../../deploy', file));
+      expect([...policies.keys()].sort()).toEqual(['image', 'storage', 'video']);
+    }
   });
 });

@@ -36,6 +36,9 @@ describe('CDS translation', () => {
       num_retries: { value: 3 },
       per_try_timeout: '0.15s',
     });
+    // Retrying UNAVAILABLE retries a reset too (what grpc-js sees as UNAVAILABLE); other codes do not.
+    expect(envoyRetryPolicy({ on: ['unavailable'], attempts: 2 }).retry_on).toBe('connect-failure,refused-stream,reset-before-request,unavailable,reset');
+    expect(envoyRetryPolicy({ on: ['resource-exhausted'], attempts: 2 }).retry_on).toBe('connect-failure,refused-stream,reset-before-request,resource-exhausted');
   });
 
   it('turns on locality-weighted balancing for a cross-zone share (Envoy ignores EDS locality weights without it)', () => {
