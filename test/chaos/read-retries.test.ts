@@ -58,7 +58,8 @@ for (const meshMode of ['proxyless', 'envoy'] as const) {
 
     beforeAll(async () => {
       // A short session: the instance killed in the first case leaves the registry within seconds.
-      mesh = await startMesh({ meshMode, video: false, images: [{ zone: ZONE }], env: { ...harness, MEDIAMESH_ZK_SESSION_TIMEOUT_MS: '4000' } });
+      // The results cache off: every request is the chain's work, never a stored answer.
+      mesh = await startMesh({ meshMode, video: false, images: [{ zone: ZONE }], env: { ...harness, MEDIAMESH_ZK_SESSION_TIMEOUT_MS: '4000', MEDIAMESH_RESULT_CACHE_BYTES: '0' } });
       await writePolicies(mesh.env.MEDIAMESH_ZK, { retry: RETRY, zonePreference: true });
       const auth = { authorization: `Bearer ${mesh.adminToken}` };
       const gw = mesh.gateway!.url;
