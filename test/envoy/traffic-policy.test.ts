@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countInstances, eventually, failedCalls, underLoad } from '../control-plane/fixtures/mesh-fixture';
-import { canarySplit, faultPercentages, retriesHideFailures, ringHashSticks, roundRobin, zonePreference, type Dial } from '../control-plane/fixtures/policy-scenarios';
+import { canarySplit, crossZoneShare, faultPercentages, retriesHideFailures, ringHashSticks, roundRobin, zonePreference, type Dial } from '../control-plane/fixtures/policy-scenarios';
 import { runCli } from '../harness/cli';
 import { createEnvoyMesh, type EnvoyClient, type EnvoyMesh } from './fixtures/envoy-mesh';
 
@@ -167,6 +167,11 @@ describe('Envoy sidecars over the control plane', () => {
   it('ring hash keeps a key on one instance', async () => {
     // Owners are stable once the sidecar holds all three instances (a fourth would move keys).
     await ringHashSticks(fx, dial, (client) => eventually(async () => expect(await hostsOf(client as EnvoyClient, 'hash')).toHaveLength(3)));
+  });
+
+  it('with crossZonePercent keeps that share of the calls on the other zone, and leaves a dead zone at once', async () => {
+    // Killed with their sidecars, the zone-a instances are still listed: a call's retry must leave their zone.
+    await crossZoneShare(fx, dial, () => Promise.all(['w-a1', 'w-a2'].map((id) => fx.inbound.get(id)!.kill())));
   });
 
   it('prefers the caller’s zone and fails over to other zones, at once when a zone’s instance dies', async () => {

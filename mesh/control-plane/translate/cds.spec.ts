@@ -41,9 +41,8 @@ describe('CDS translation', () => {
     expect(envoyRetryPolicy({ on: ['resource-exhausted'], attempts: 2 }).retry_on).toBe('connect-failure,refused-stream,reset-before-request,resource-exhausted');
   });
 
-  it('turns on locality-weighted balancing for a cross-zone share (Envoy ignores EDS locality weights without it)', () => {
+  it('needs no locality-weighted balancing for a cross-zone share (Envoy takes it from EDS priorities, eds.ts)', () => {
     const cluster = (policy: ServicePolicy) => buildCluster('image', { name: 'image', policy, instances: [] }, envoy);
-    expect(cluster({ zonePreference: true, crossZonePercent: 5 }).common_lb_config).toEqual({ locality_weighted_lb_config: {} });
-    expect(cluster({ zonePreference: true }).common_lb_config).toBeUndefined();
+    expect(cluster({ zonePreference: true, crossZonePercent: 5 }).common_lb_config).toBeUndefined();
   });
 });

@@ -46,8 +46,6 @@ export function buildCluster(name: string, svc: ServiceState, group: NodeGroup):
     cluster.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: maxRequests }, ...(maxPendingRequests ? { max_pending_requests: { value: maxPendingRequests } } : {}) }] };
   }
   if (p.outlierDetection) cluster.outlier_detection = outlier(p.outlierDetection);
-  // Envoy honours EDS locality weights (the cross-zone share, eds.ts) only when told to; gRPC always does.
-  if (p.zonePreference && p.crossZonePercent) cluster.common_lb_config = { locality_weighted_lb_config: {} };
   if (group.role === 'envoy') Object.assign(cluster, { typed_extension_protocol_options: HTTP2_OPTIONS, per_connection_buffer_limit_bytes: { value: ENVOY_CONNECTION_BUFFER_BYTES } });
   return cluster;
 }

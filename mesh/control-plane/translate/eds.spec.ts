@@ -34,4 +34,18 @@ describe('EDS translation', () => {
     // No instance in the caller's zone: plain weights, one priority, as without the share.
     expect((buildLoadAssignment('s', list, 'z9', { zonePreference: true, crossZonePercent: 5 }) as any).endpoints.map((l: any) => l.load_balancing_weight.value)).toEqual([2, 3, 1]);
   });
+
+  it('crossZonePercent for Envoy: the caller zone at priority 0 taking 100 − share of the calls (overprovisioning factor), so a retry leaves a dead zone', () => {
+    const list = [inst('a', 'z1'), inst('b', 'z1'), inst('c', 'z2', { weight: 3 }), inst('d', 'z3')];
+    const cla = buildLoadAssignment('s', list, 'z1', { zonePreference: true, crossZonePercent: 5 }, 'envoy') as any;
+    expect(cla.endpoints.map((l: any) => [l.locality.zone, l.load_balancing_weight.value, l.priority])).toEqual([
+      ['z1', 2, 0],
+      ['z2', 3, 1],
+      ['z3', 1, 1],
+    ]);
+    expect(cla.policy).toEqual({ overprovisioning_factor: { value: 95 } });
+    // Zone preference alone keeps Envoy's default factor (priority 0 takes everything while healthy).
+    expect((buildLoadAssignment('s', list, 'z1', { zonePreference: true }, 'envoy') as any).policy).toBeUndefined();
+    expect((buildLoadAssignment('s', list, 'z9', { zonePreference: true, crossZonePercent: 5 }, 'envoy') as any).policy).toBeUndefined();
+  });
 });

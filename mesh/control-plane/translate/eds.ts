@@ -2,15 +2,23 @@
  * EDS translator: a ClusterLoadAssignment per mesh cluster. Instances are grouped by zone
  * into localities, each with load_balancing_weight (grpc-js silently drops a locality
  * without one); NOT_SERVING and non-IP instances are left out. With zone preference the
- * caller's zone is priority 0 and the rest priority 1 (contiguous from 0, as gRPC needs);
- * with crossZonePercent as well, every zone is priority 0 and the locality weights give the
- * other zones that share of the calls (a zone that fails simply stops being picked).
+ * caller's zone is priority 0 and the rest priority 1 (contiguous from 0, as gRPC needs).
+ * With crossZonePercent as well, the other zones get that share of the calls while the caller's
+ * zone answers, each data plane in its own terms:
+ *  - gRPC (proxyless): every zone at priority 0, the locality weights give the share; a zone
+ *    whose instances stop answering stops being picked (its subchannels fail to connect);
+ *  - Envoy: the priorities stay and the ClusterLoadAssignment's overprovisioning factor is
+ *    100 − share, so priority 0 takes that percentage of the calls while healthy and priority 1
+ *    the rest. Envoy keeps picking a dead host until something ejects it, and its retries leave a
+ *    failed priority (previous_priorities, envoy-retry.ts) but not a failed locality: in one
+ *    priority with locality weights, a call's retries mostly met the dead zone again (half the
+ *    calls failed with two dead instances of three at a 10 % share; the chaos zone outage).
  */
 import { isIP } from 'node:net';
 import type { ServiceInstance } from '../../registry';
 import { TYPE_URL } from '../../envoy-api';
 import type { ServicePolicy } from '../policy/types';
-import type { MeshChange, MeshState, NodeGroup, Translator } from '../types';
+import type { MeshChange, MeshState, NodeGroup, NodeRole, Translator } from '../types';
 import { meshClusters } from './names';
 
 /** usable tells whether an instance may receive traffic. */
@@ -27,6 +35,7 @@ export function buildLoadAssignment(
   instances: readonly ServiceInstance[],
   callerZone: string,
   zone: Pick<ServicePolicy, 'zonePreference' | 'crossZonePercent'>,
+  role: NodeRole = 'proxyless',
 ): Record<string, unknown> {
   const byZone = new Map<string, ServiceInstance[]>();
   const seen = new Set<string>();
@@ -39,7 +48,9 @@ export function buildLoadAssignment(
     byZone.set(i.zone, list);
   }
   const preferLocal = zone.zonePreference === true && byZone.has(callerZone) && byZone.size > 1;
-  const share = preferLocal ? (zone.crossZonePercent ?? 0) : 0;
+  const crossZone = preferLocal ? (zone.crossZonePercent ?? 0) : 0;
+  // Envoy takes the share from the overprovisioning factor; the locality weights stay plain.
+  const share = role === 'envoy' ? 0 : crossZone;
   const zones = [...byZone.keys()].sort();
   const weightOf = (i: ServiceInstance) => Math.max(1, Math.round(i.weight || 1));
   const zoneWeight = (z: string) => byZone.get(z)!.reduce((sum, i) => sum + weightOf(i), 0);
@@ -64,6 +75,8 @@ export function buildLoadAssignment(
       })),
     };
   });
+  // Priority 0 healthy takes min(100, 100 × factor / 100) percent of the calls: 100 − share.
+  if (role === 'envoy' && crossZone > 0) return { cluster_name: name, endpoints, policy: { overprovisioning_factor: { value: 100 - crossZone } } };
   return { cluster_name: name, endpoints };
 }
 
@@ -74,7 +87,7 @@ export const edsTranslator: Translator = {
   build(state: MeshState, group: NodeGroup) {
     return meshClusters(state, group.role).map((c) => {
       const instances = c.version ? c.service.instances.filter((i) => i.version === c.version) : c.service.instances;
-      return { name: c.name, object: buildLoadAssignment(c.name, instances, group.zone, c.service.policy) };
+      return { name: c.name, object: buildLoadAssignment(c.name, instances, group.zone, c.service.policy, group.role) };
     });
   },
 };
