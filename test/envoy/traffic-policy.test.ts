@@ -164,6 +164,19 @@ describe('Envoy sidecars over the control plane', () => {
     expect(refused).toBe(overflowed.length);
   });
 
+  it('retries every call of a burst meeting a dead instance: no cap on retries in flight (Envoy’s default is 3)', async () => {
+    await Promise.all([fx.addInstance('burst', 'bu-1'), fx.addInstance('burst', 'bu-2')]);
+    await fx.setPolicy('burst', { retry: { on: ['unavailable'], attempts: 2 } });
+    const client = await fx.envoyClient('burst');
+    await eventually(async () => expect(Object.keys(await countInstances(client, 20)).sort()).toEqual(['bu-1', 'bu-2']));
+    // Killed with its sidecar and still listed: half the calls meet it first and need their retry at once.
+    await fx.inbound.get('bu-2')!.kill();
+    const results = await Promise.all(Array.from({ length: 60 }, () => client.call().then((r) => r.instance, (err: { code: number }) => `error:${err.code}`)));
+    expect(results.filter((r) => r !== 'bu-1')).toEqual([]);
+    expect(await client.stat('cluster.burst.upstream_rq_retry')).toBeGreaterThan(0);
+    expect(await client.stat('cluster.burst.upstream_rq_retry_overflow')).toBe(0);
+  });
+
   it('ring hash keeps a key on one instance', async () => {
     // Owners are stable once the sidecar holds all three instances (a fourth would move keys).
     await ringHashSticks(fx, dial, (client) => eventually(async () => expect(await hostsOf(client as EnvoyClient, 'hash')).toHaveLength(3)));
