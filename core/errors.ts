@@ -29,10 +29,32 @@ export class MeshError extends Error {
     return new MeshError(Status.INTERNAL, 'internal error', { cause: err, shouldReport: true });
   }
 
-  /** toServiceError gives grpc-js what a handler's callback / emit('error') expects. */
+  /**
+   * toServiceError gives grpc-js what a handler's callback / emit('error') expects. An
+   * UNAVAILABLE caused by a call this process made (a dependency still unavailable after that
+   * hop's own retries) carries NO_RETRY_METADATA, so the caller's retry policy does not run the
+   * whole call again and multiply the retries below it.
+   */
   toServiceError(): Partial<ServiceError> {
-    return { code: this.code, details: this.publicMessage, metadata: new Metadata() };
+    const metadata = new Metadata();
+    if (this.code === Status.UNAVAILABLE && causedByCall(this)) for (const [key, value] of Object.entries(NO_RETRY_METADATA)) metadata.set(key, value);
+    return { code: this.code, details: this.publicMessage, metadata };
   }
+}
+
+/**
+ * NO_RETRY_METADATA: "do not retry this answer" in the two languages the mesh's retry layers
+ * speak. `grpc-retry-pushback-ms` below zero is gRPC's server pushback (gRFC A6), honoured by
+ * grpc-js (proxyless) and the other gRPC libraries; Envoy ignores it and never retries a response
+ * that carries `x-envoy-ratelimited` (its router's rule, the one response header it honours for
+ * this; seen with Envoy 1.40 through an inbound and an outbound sidecar: 1 call instead of 4).
+ */
+export const NO_RETRY_METADATA: Readonly<Record<string, string>> = { 'grpc-retry-pushback-ms': '-1', 'x-envoy-ratelimited': 'true' };
+
+/** causedByCall: whether a gRPC call's failure (a ServiceError) is in the error's cause chain. */
+function causedByCall(err: unknown): boolean {
+  for (let e = err as { cause?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) if (isServiceError(e)) return true;
+  return false;
 }
 
 /** isServiceError tells a grpc-js ServiceError (has a numeric code and details). */

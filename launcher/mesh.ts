@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createXdsBootstrap } from '../mesh/client';
 import { allocatorEnv } from '../core/allocator';
+import { repoRoot } from '../core/paths';
 import { jaegerBinary, startJaeger } from './jaeger';
 import { requireEnvoy } from './envoy';
 import { freePort } from './ports';
@@ -49,6 +50,11 @@ export interface MeshOptions {
   signingKeys?: string;
   /** Extra environment for every process. */
   env?: Record<string, string>;
+  /**
+   * Traffic policy the control plane seeds for services without one (MEDIAMESH_POLICY_FILE):
+   * default deploy/mesh-policy.local.yaml (the mesh's retries for image, storage and video); false: none.
+   */
+  policyFile?: string | false;
   /** 'envoy': every mesh process with its own Envoy sidecar (Envoy must be installed); default 'proxyless'. */
   meshMode?: 'envoy' | 'proxyless';
   /** Echo children's output (debugging). */
@@ -84,7 +90,7 @@ export interface LocalMesh {
   /** Environment that points a process at this mesh (MEDIAMESH_ZK, MEDIAMESH_XDS_SERVER, OTEL_*). */
   readonly env: Record<string, string>;
   startInstance(service: 'image' | 'storage' | 'video', spec?: InstanceSpec): Promise<MeshProcess>;
-  startControlPlane(): Promise<StartedService>;
+  startControlPlane(): Promise<StartedService & { statusPort?: number }>;
   stop(): Promise<void>;
 }
 
@@ -196,7 +202,12 @@ export async function startMesh(opts: MeshOptions = {}): Promise<LocalMesh> {
     };
 
     const startControlPlane = async () => {
-      const cp = await launch('control-plane', {}, { MEDIAMESH_XDS_PORT: String(xdsPort), MEDIAMESH_CP_STATUS_PORT: String(opts.cpStatusPort ?? 0) });
+      const policyFile = opts.policyFile ?? path.join(repoRoot(), 'deploy/mesh-policy.local.yaml');
+      const cp = await launch('control-plane', {}, {
+        MEDIAMESH_XDS_PORT: String(xdsPort),
+        MEDIAMESH_CP_STATUS_PORT: String(opts.cpStatusPort ?? 0),
+        ...(policyFile ? { MEDIAMESH_POLICY_FILE: policyFile } : {}),
+      });
       const line = cp.logs.find((l) => l.event === 'serving');
       return Object.assign(cp, { statusPort: line?.statusPort ? Number(line.statusPort) : undefined });
     };

@@ -4,7 +4,8 @@
  *  - Chaos Monkey: kill -9 random image, storage and video instances, starting a
  *    replacement in the same zone after each kill;
  *  - Latency Monkey: a delay fault on image calls through the traffic policy;
- *  - Chaos Gorilla: every instance of zone-a killed at once, replacements started later;
+ *  - Chaos Gorilla: every instance of zone-a killed at once, replacements started later; in its
+ *    first second the steady request rate is sent open-loop (traffic.ts);
  *  - ZooKeeper down (SIGKILL, data kept) for longer than the session timeout, restarted;
  *  - the control plane restarted.
  */
@@ -12,7 +13,9 @@ import { editPolicy, withFault } from '../../mesh/control-plane/policy/policy-ed
 import type { ServicePolicy } from '../../mesh/control-plane/policy/types';
 import { createZkSession } from '../../mesh/registry';
 import type { StartedService } from '../../launcher/process';
+import { untilPolicyPushed } from './policy-pushed';
 import type { ChaosMesh, ChaosService, Member } from './setup';
+import type { Traffic } from './traffic';
 
 /** ChaosPlan: how long each phase lasts. */
 export interface ChaosPlan {
@@ -37,14 +40,17 @@ export interface Window {
   readonly to: number;
   /** Judge every request in flight during the window, not only those started in it. */
   readonly overlap?: boolean;
+  /** The requests the phase sent in it at least (an open loop): fewer means the load stalled. */
+  readonly minSent?: number;
 }
 
 export interface PhaseContext {
   readonly chaos: ChaosMesh;
   readonly plan: ChaosPlan;
   readonly log: (line: string) => void;
+  readonly traffic: Traffic;
   /** The control plane currently running (the restart phase replaces it). */
-  controlPlane: StartedService;
+  controlPlane: StartedService & { statusPort?: number };
 }
 
 export type Phase = (ctx: PhaseContext) => Promise<Window[]>;
@@ -93,27 +99,38 @@ export const latencyMonkey: Phase = async (ctx) => {
   const { latencyDelayMs: ms, latencyPercent: percent } = ctx.plan;
   ctx.log(`  fault image: delay ${ms} ms on ${percent}% of calls`);
   const expiresAt = new Date(Date.now() + ctx.plan.latencyMs + 60_000).toISOString();
-  await editImagePolicy(zk, (p) => withFault(p, { delay: { ms, percent }, expiresAt }));
+  // The window covers the time every client has the fault, and the next phase starts without it.
+  const pushed = (edit: () => Promise<void>) => untilPolicyPushed(ctx.controlPlane.statusPort, 'image', edit);
+  await pushed(() => editImagePolicy(zk, (p) => withFault(p, { delay: { ms, percent }, expiresAt })));
   const from = Date.now();
   await sleep(ctx.plan.latencyMs);
   const to = Date.now();
-  await editImagePolicy(zk, (p) => withFault(p, undefined));
+  await pushed(() => editImagePolicy(zk, (p) => withFault(p, undefined)));
+  ctx.log('  fault image: cleared, every client has it');
   return [{ name: `latency monkey (${ms} ms on ${percent}%)`, from, to }];
 };
 
 export const chaosGorilla: Phase = async (ctx) => {
   const victims = ctx.chaos.members.filter((m) => m.zone === 'zone-a');
+  // The first second is judged by every request in flight during it: none may still carry the
+  // previous phase's delay fault (up to latencyDelayMs more, answered within a second).
+  await sleep(ctx.plan.latencyDelayMs + 1000);
+  // The steady rate, taken in that quiet second, is sent on schedule in the first second after the
+  // kill, whatever the answers do (traffic.ts openLoop).
+  const perSecond = Math.ceil(ctx.traffic.rate(1000));
   ctx.log(`  kill -9 every zone-a instance at once: ${victims.map((m) => `${m.service}:${m.proc.pid}`).join(' ')}`);
   const from = Date.now();
+  const open = ctx.traffic.openLoop(perSecond, 1000, from);
   await Promise.all(victims.map((m) => killMember(ctx, m)));
   await sleep(ctx.plan.gorillaMs);
+  await open;
   const down = Date.now();
   ctx.log('  zone-a comes back');
   for (const m of victims) await ctx.chaos.replace(m.service, 'zone-a');
   await sleep(Math.min(3000, ctx.plan.recoveryMs));
   const to = Date.now();
   return [
-    { name: 'chaos gorilla: zone-a down, 1st s', from, to: from + 1000, overlap: true },
+    { name: 'chaos gorilla: zone-a down, 1st s', from, to: from + 1000, overlap: true, minSent: perSecond },
     { name: 'chaos gorilla: zone-a down, after', from: from + 1000, to: down },
     { name: 'chaos gorilla: zone-a back', from: down, to },
   ];

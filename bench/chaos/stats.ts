@@ -19,10 +19,14 @@ export interface Sample {
 /** PhaseStats summarises the samples that started inside one window. */
 export interface PhaseStats {
   readonly phase: string;
+  /** Length of the window. */
+  readonly seconds: number;
   readonly sent: number;
   readonly failed: number;
   readonly p50: number;
   readonly p99: number;
+  /** Requests the phase sent in the window at least (open loop), when it did. */
+  readonly minSent?: number;
   /** First few distinct failure messages with their counts. */
   readonly errors: Record<string, number>;
   /** Requests slower than 1 s, by load loop (stalls hide behind "0 failed"). */
@@ -40,7 +44,7 @@ export function percentile(sorted: readonly number[], p: number): number {
  * those in flight at any moment of it — so a request stuck across the instant of a kill
  * counts in the window right after the kill, with its full latency.
  */
-export function summarize(phase: string, samples: readonly Sample[], from: number, to: number, overlap = false): PhaseStats {
+export function summarize(phase: string, samples: readonly Sample[], from: number, to: number, overlap = false, minSent?: number): PhaseStats {
   const inside = samples.filter((s) => (overlap ? s.at < to && s.at + s.ms >= from : s.at >= from && s.at < to));
   const ms = inside.map((s) => s.ms).sort((a, b) => a - b);
   const errors: Record<string, number> = {};
@@ -49,14 +53,15 @@ export function summarize(phase: string, samples: readonly Sample[], from: numbe
     if (s.error) errors[`${s.kind}: ${s.error.slice(0, 160)}`] = (errors[`${s.kind}: ${s.error.slice(0, 160)}`] ?? 0) + 1;
     if (s.ms > 1000) slow[s.kind] = (slow[s.kind] ?? 0) + 1;
   }
-  return { phase, sent: inside.length, failed: inside.filter((s) => s.error).length, p50: percentile(ms, 50), p99: percentile(ms, 99), errors, slow };
+  return { phase, seconds: (to - from) / 1000, ...(minSent !== undefined ? { minSent } : {}), sent: inside.length, failed: inside.filter((s) => s.error).length, p50: percentile(ms, 50), p99: percentile(ms, 99), errors, slow };
 }
 
 /** formatStats is one printed line per phase. */
 export function formatStats(s: PhaseStats): string {
   const errs = Object.entries(s.errors).slice(0, 5).map(([e, n]) => `\n    ${n}× ${e}`).join('');
   const slow = Object.keys(s.slow).length ? `  > 1 s: ${Object.entries(s.slow).map(([k, n]) => `${k} ×${n}`).join(', ')}` : '';
-  return `${s.phase.padEnd(34)} sent ${String(s.sent).padStart(6)}  failed ${String(s.failed).padStart(4)}  p50 ${s.p50.toFixed(0).padStart(5)} ms  p99 ${s.p99.toFixed(0).padStart(5)} ms${slow}${errs}`;
+  const open = s.minSent !== undefined ? ` (${s.minSent} on schedule)` : '';
+  return `${s.phase.padEnd(34)} sent ${String(s.sent).padStart(6)}${open}  failed ${String(s.failed).padStart(4)}  p50 ${s.p50.toFixed(0).padStart(5)} ms  p99 ${s.p99.toFixed(0).padStart(5)} ms${slow}${errs}`;
 }
 
 /** describeMachine: cores, memory, Node version, date. */

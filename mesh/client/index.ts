@@ -7,14 +7,39 @@
  *  - envoy: the local Envoy's outbound listener (MEDIAMESH_ENVOY_OUTBOUND, default
  *    127.0.0.1:15001) with the service name as :authority;
  *  - direct: MEDIAMESH_DIRECT_<SERVICE>=host:port (tests of a single service).
+ *
+ * What retries what: one layer per kind of failure, none repeating another (#25 item 4). The
+ * README's "Failure handling" has the same table.
+ *
+ *  failure                                     | retried by                                   | how often
+ *  --------------------------------------------|----------------------------------------------|----------------------------
+ *  never reached an app: refused connection or | the data plane, always: grpc-js transparent  | grpc-js: transparently;
+ *  stream, reset before the request went out   | retry; Envoy TRANSPORT_RETRY_ON (envoy-retry)| Envoy: 2 (or `attempts`)
+ *  the instance answered UNAVAILABLE, or died  | the service's `retry` policy (xDS route      | `attempts` more tries
+ *  (or its sidecar did) before its headers     | retry_policy): grpc-js in proxyless mode,    | (policy), on other
+ *                                              | the caller's Envoy sidecar (`reset` too)     | instances where it can
+ *  a unary response cut after its headers      | retry-cut-response.ts, every mesh client,    | 2 more tries
+ *  (UNAVAILABLE; Envoy: INTERNAL RST_STREAM)   | idempotent methods only                      |
+ *  a GetObject stream cut after its head       | the storage read client's resume from the    | 2 resumes, 1 read each
+ *                                              | next byte (services/storage/read-client.ts)  |
+ *
+ * Nothing else repeats a call: not the gateway, not the storage read client before a head, not a
+ * service whose own dependency failed. A service answering UNAVAILABLE because a call it made
+ * failed (its dependency, still unavailable after the retries of that hop) marks its answer "do
+ * not retry" (core/errors.ts NO_RETRY_METADATA: gRPC pushback for grpc-js, x-envoy-ratelimited
+ * for Envoy), so the caller's policy does not multiply the retries below it: a gateway request
+ * under a storage outage costs `attempts + 1` reads, one cut mid-download one more read
+ * (test/chaos/read-retries.test.ts). A call commits when its response headers arrive (gRPC A6,
+ * grpc-js retrying-call.ts; Envoy alike): the policy never repeats it after that.
  */
 import * as grpc from '@grpc/grpc-js';
 import { ensureProcessBootstrap } from './bootstrap';
 import { retryCutResponseProvider } from './retry-cut-response';
 
 export { createXdsBootstrap, ensureProcessBootstrap } from './bootstrap';
-export { retryCutResponseProvider } from './retry-cut-response';
-export { retryUnavailable } from './retry-unavailable';
+export { cutOff, retryCutResponseProvider } from './retry-cut-response';
+export { lazyClient } from './lazy-client';
+export type { LazyClient } from './lazy-client';
 export { readHeadThenChunks } from './head-then-chunks';
 export { callDynamic, findMethod, listMethods } from './dynamic-call';
 export type { DynamicMethod } from './dynamic-call';

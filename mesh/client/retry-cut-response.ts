@@ -11,10 +11,12 @@
  * the client with headers and no status: UNAVAILABLE "Connection dropped" or "read ECONNRESET",
  * never retried. It is not rare: a SIGKILL is delivered when the process next returns from the
  * kernel, and under load that is very often this very write. The chaos runs lost a StatObject
- * every few kills this way.
+ * every few kills this way. Through an Envoy sidecar the same cut arrives as an HTTP/2 RST_STREAM
+ * with INTERNAL_ERROR after the headers (Envoy resets the stream it can no longer finish), which
+ * grpc-js reports as INTERNAL "Received RST_STREAM with code 2" (seen with Envoy 1.40).
  *
  * For a method in IDEMPOTENT_METHODS, this interceptor holds the response (headers, message)
- * until the status. If the status is UNAVAILABLE after headers arrived, it starts the call
+ * until the status. If the call was cut after its headers (cutOff below), it starts the call
  * again: the same metadata and message, the same deadline, through the same channel, so the
  * load balancer picks a live instance. It does this at most `attempts - 1` times, after 25 ms,
  * then 100 ms. The caller sees one call. Other calls pass through untouched.
@@ -26,7 +28,18 @@ type Child = ReturnType<grpc.NextCall>;
 type MessageContext = Parameters<grpc.InterceptingCall['sendMessageWithContext']>[0];
 type Listener = Partial<grpc.InterceptingListener>;
 
-const BACKOFF_MS = [25, 100, 250];
+const BACKOFF_MS: readonly number[] = [25, 100, 250];
+
+/**
+ * cutOff: the status of a response that ended without the server's status: the connection
+ * dropped or reset (UNAVAILABLE), or the stream reset by a proxy (grpc-js's INTERNAL for an
+ * RST_STREAM, never a status a server sends in its trailers). Also how the storage read client
+ * knows a GetObject stream cut after its head (services/storage/read-client.ts).
+ */
+export function cutOff(status: Pick<grpc.StatusObject, 'code' | 'details'>): boolean {
+  if (status.code === grpc.status.UNAVAILABLE) return true;
+  return status.code === grpc.status.INTERNAL && status.details.startsWith('Received RST_STREAM with code');
+}
 
 /** retriesCutResponse: the methods the interceptor works on (idempotent, one request, one response). */
 function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']): boolean {
@@ -36,11 +49,13 @@ function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']
 /**
  * retryCutResponseProvider (for a channel's `interceptor_providers`) gives the interceptor to the
  * methods it works on and nothing to the others (grpc-js skips a provider's undefined), so their
- * calls pay no extra layer. `attempts` counts the first one.
+ * calls pay no extra layer. `attempts` counts the first one; `backoffMs[n]` is the wait before
+ * attempt n + 2 (a spec sets it to test the deadline and cancellation without racing a clock).
  */
-export function retryCutResponseProvider(attempts = 3): grpc.InterceptorProvider {
+export function retryCutResponseProvider(attempts = 3, backoffMs: readonly number[] = BACKOFF_MS): grpc.InterceptorProvider {
+  if (backoffMs.length < attempts - 1) throw new Error(`retryCutResponseProvider: ${attempts} attempts need ${attempts - 1} backoffs`);
   const interceptor: grpc.Interceptor = (options, nextCall) =>
-    new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts);
+    new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts, backoffMs);
   return ((method) => (retriesCutResponse(method) ? interceptor : undefined)) as grpc.InterceptorProvider;
 }
 
@@ -70,6 +85,7 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
     private readonly newChild: () => Child,
     private readonly deadline: number,
     private readonly attempts: number,
+    private readonly backoffMs: readonly number[],
   ) {
     super(first);
     this.child = first;
@@ -137,10 +153,10 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
     });
   }
 
-  /** shouldRetry: only a cut-off response (headers, then UNAVAILABLE), while attempts and time remain. */
+  /** shouldRetry: only a cut-off response, while attempts and time remain. */
   private shouldRetry(status: grpc.StatusObject, hadHeaders: boolean): boolean {
-    if (!hadHeaders || status.code !== grpc.status.UNAVAILABLE || this.cancelled) return false;
-    return this.attempt < this.attempts && Date.now() + BACKOFF_MS[this.attempt - 1] < this.deadline;
+    if (!hadHeaders || !cutOff(status) || this.cancelled) return false;
+    return this.attempt < this.attempts && Date.now() + this.backoffMs[this.attempt - 1] < this.deadline;
   }
 
   private retryLater(): void {
@@ -152,6 +168,6 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
       if (this.sent) this.child.sendMessageWithContext({}, this.sent.message);
       if (this.halfClosed) this.child.halfClose();
       if (this.reading) this.child.startRead();
-    }, BACKOFF_MS[this.attempt - 1]);
+    }, this.backoffMs[this.attempt - 1]);
   }
 }

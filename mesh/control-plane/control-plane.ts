@@ -3,6 +3,13 @@
  * cache the ADS server watches. Changes are debounced (many ZooKeeper events become one
  * push), translators skip types a change cannot touch, a type's version moves only when its
  * bytes change, and a snapshot that fails the consistency check is never published.
+ *
+ * Nothing is published before the view is complete (`awaitSync`): a control plane that has
+ * read the policies but not yet the instances (or nothing, ZooKeeper being slow or down) would
+ * answer a reconnecting sidecar with clusters that have no endpoints, or with no clusters,
+ * replacing the good config it still holds ("no healthy upstream" in the chaos run's
+ * control-plane restart). Until then the ADS server's watches stay open (there is no snapshot to
+ * answer from) and clients keep what they have, as Istio's pilot waits for its caches to sync.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../core/log';
@@ -29,12 +36,24 @@ export interface ControlPlaneOptions {
   readonly log?: Logger;
   /** Version prefix; defaults to a random one per process so restarts never reuse versions. */
   readonly versionPrefix?: string;
+  /** Inputs whose first complete read comes before any snapshot (default none: publish at once). */
+  readonly awaitSync?: readonly SyncSource[];
 }
+
+/**
+ * SyncSource: an input of the control plane. `instances` is synced by the first setInstances (a
+ * registry snapshot is always complete: every service's folder read); `policies` by markSynced.
+ */
+export type SyncSource = 'instances' | 'policies';
 
 export interface ControlPlane {
   readonly cache: MemorySnapshotCache;
   setInstances(snapshot: RegistrySnapshot): void;
   setPolicy(service: string, policy: ServicePolicy | undefined): void;
+  /** markSynced: the first complete read of `source` has been delivered (see awaitSync). */
+  markSynced(source: SyncSource): void;
+  /** The inputs still awaited before the first snapshot (empty once publishing). */
+  waitingFor(): SyncSource[];
   /** resolveGroup is the ADS server's hook: returns the node's group, building its snapshot if new. */
   resolveGroup(node: NodeInfo): NodeGroup;
   /** flush pushes pending changes now (tests, benchmarks). */
@@ -67,6 +86,9 @@ export function createControlPlane(opts: ControlPlaneOptions = {}): ControlPlane
   let timer: NodeJS.Timeout | undefined;
   let firstPendingAt = 0;
   let expiryTimer: NodeJS.Timeout | undefined;
+  const waiting = new Set<SyncSource>(opts.awaitSync ?? []);
+  const createdAt = Date.now();
+  if (waiting.size) log.info('waiting for a complete view before publishing', { event: 'awaiting-sync', waitingFor: [...waiting] });
 
   const state = (): MeshState => {
     const services = new Map<string, ServiceState>();
@@ -76,6 +98,7 @@ export function createControlPlane(opts: ControlPlaneOptions = {}): ControlPlane
   };
 
   const buildGroup = (group: NodeGroup, mesh: MeshState, change: MeshChange) => {
+    if (waiting.size) return; // markSynced builds every group once the view is complete
     try {
       publish(group, mesh, change);
     } catch (err) {
@@ -155,6 +178,19 @@ export function createControlPlane(opts: ControlPlaneOptions = {}): ControlPlane
     timer = setTimeout(flush, wait);
   };
 
+  const everything = (): MeshChange => ({ instances: new Set(instances.keys()), policies: new Set(policies.keys()), serviceSet: true });
+
+  const markSynced = (source: SyncSource) => {
+    if (!waiting.delete(source) || waiting.size) return;
+    log.info('view complete: publishing', { event: 'synced', ms: Date.now() - createdAt, services: state().services.size, groups: groups.size });
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    pending = undefined;
+    const mesh = state();
+    for (const g of groups.values()) buildGroup(g, mesh, everything());
+    scheduleExpiry(mesh);
+  };
+
   const sameInstances = (a: readonly ServiceInstance[] | undefined, b: readonly ServiceInstance[] | undefined) =>
     JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -166,6 +202,7 @@ export function createControlPlane(opts: ControlPlaneOptions = {}): ControlPlane
       const serviceSet = [...snapshot.keys()].some((k) => !instances.has(k)) || [...instances.keys()].some((k) => !snapshot.has(k));
       instances = new Map(snapshot);
       if (changed.size || serviceSet) enqueue({ instances: changed, serviceSet });
+      markSynced('instances');
     },
     setPolicy(service, policy) {
       const had = policies.has(service);
@@ -174,6 +211,8 @@ export function createControlPlane(opts: ControlPlaneOptions = {}): ControlPlane
       else policies.delete(service);
       enqueue({ policies: [service], serviceSet: had !== !!policy && !instances.has(service) });
     },
+    markSynced,
+    waitingFor: () => [...waiting],
     resolveGroup(node) {
       const g = groupOf(node);
       if (!groups.has(g.key)) {

@@ -30,7 +30,9 @@ export interface RunningControlPlane {
 export async function startControlPlaneServer(cfg: ControlPlaneConfig, opts: { log?: Logger; hooks?: XdsServerHooks } = {}): Promise<RunningControlPlane> {
   const log = opts.log ?? createLogger({ service: 'control-plane' });
   const seed = cfg.policyFile ? loadPolicyFile(cfg.policyFile) : undefined;
-  const controlPlane = createControlPlane({ debounceMs: cfg.debounceMs, log });
+  // No snapshot before both the instances and the policies have been read once: a sidecar
+  // reconnecting to a fresh process keeps its config until then (control-plane.ts).
+  const controlPlane = createControlPlane({ debounceMs: cfg.debounceMs, log, awaitSync: ['instances', 'policies'] });
   const ads = createAdsServer({ cache: controlPlane.cache, resolveGroup: controlPlane.resolveGroup, hooks: opts.hooks, log: log.child({ component: 'xds-server' }) });
   const registry = createRegistry({ connectString: cfg.zk, basePath: cfg.zkBasePath, log: log.child({ component: 'registry' }) });
   const policyErrors: Record<string, string[]> = {};
@@ -58,6 +60,7 @@ export async function startControlPlaneServer(cfg: ControlPlaneConfig, opts: { l
         controlPlane.setPolicy(svc, policy);
       },
       onInvalid: (svc, errors) => (policyErrors[svc] = errors),
+      onSynced: () => controlPlane.markSynced('policies'),
     },
     log,
   );

@@ -59,7 +59,8 @@ export function statusOf(src: StatusSources): Record<string, unknown> {
       types,
     };
   });
-  return { startedAt: new Date(src.startedAt).toISOString(), nodes, groups, problems: cp.problems(), policyErrors: src.policyErrors() };
+  // waitingFor: what the control plane has not read yet; nothing is served until it is empty.
+  return { startedAt: new Date(src.startedAt).toISOString(), waitingFor: cp.waitingFor(), nodes, groups, problems: cp.problems(), policyErrors: src.policyErrors() };
 }
 
 /** configDump returns what each stream of node `nodeId` last received, decoded. */

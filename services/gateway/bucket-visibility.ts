@@ -13,7 +13,6 @@
  * (no private object is ever served on a guess).
  */
 import { BucketVisibility } from '../../generated/mediamesh/storage/v1/storage';
-import { retryUnavailable } from '../../mesh/client';
 import type { Upstreams } from './upstreams';
 import { unary } from './upstreams';
 
@@ -28,7 +27,7 @@ export function createBucketDirectory(upstreams: Upstreams, timeoutMs: number): 
   let loading: Promise<void> | undefined;
   const load = async () => {
     const storage = upstreams.storage;
-    const res = await retryUnavailable(() => unary(storage, storage.listBuckets, {}, timeoutMs));
+    const res = await unary(storage, storage.listBuckets, {}, timeoutMs);
     for (const b of res.buckets) known.set(b.name, b.visibility === BucketVisibility.BUCKET_VISIBILITY_PRIVATE);
   };
   return {

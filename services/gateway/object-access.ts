@@ -5,7 +5,6 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { StatObjectResponse } from '../../generated/mediamesh/storage/v1/storage';
-import { retryUnavailable } from '../../mesh/client';
 import type { GatewayContext } from './context';
 import { fullUrlOf } from './http-util';
 import { unary } from './upstreams';
@@ -28,6 +27,6 @@ export async function checkSignature(ctx: GatewayContext, req: FastifyRequest, b
 /** statFor looks an object up (after checkSignature). */
 export function statFor(ctx: GatewayContext, bucket: string, key: string): Promise<StatObjectResponse> {
   const storage = ctx.upstreams.storage;
-  // StatObject is idempotent: a storage instance dying mid-call is retried on another one.
-  return retryUnavailable(() => unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs));
+  // Retried by the mesh, not here (mesh/client/index.ts: what retries what).
+  return unary(storage, storage.statObject, { bucket, key }, ctx.config.upstreamTimeoutMs);
 }

@@ -1,7 +1,7 @@
 /**
  * imageServiceDefinition: the image service for the shared runtime — sharp tuned from the
- * config (libvips threads, a small or no operation cache), one job queue, a lazy storage
- * client for object sources and watermark images.
+ * config (libvips threads, a small or no operation cache), one job queue, a storage client
+ * for object sources and watermark images (connected at start).
  */
 import { sharp } from './sharp';
 import { allocatorInUse } from '../../core/allocator';
@@ -11,7 +11,7 @@ import { imageSpecs } from './config';
 import { createImageService } from './image-service';
 import { createJobQueue } from './job-queue';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { createMeshClient } from '../../mesh/client';
+import { createMeshClient, lazyClient } from '../../mesh/client';
 import { createStorageReader } from '../storage/read-client';
 import { createRecentSources } from './recent-sources';
 import { createObjectReader } from './source';
@@ -30,12 +30,15 @@ export const imageServiceDefinition: ServiceDefinition<typeof imageSpecs> = {
       libvips: sharp.versions.vips,
       allocator: allocatorInUse(),
     });
-    // Storage is dialled at the first object source, so an image service without storage still starts.
-    let storage: StorageServiceClient | undefined;
-    const readObject = createObjectReader(createStorageReader(() => (storage ??= createMeshClient(StorageServiceClient, 'storage'))));
+    // Storage is dialled now, before the instance registers: a standby's first request (a zone
+    // failing over) must not pay for the dial. An image service that cannot dial it still starts.
+    const storage = lazyClient(() => createMeshClient(StorageServiceClient, 'storage'));
+    const notDialled = storage.connect();
+    if (notDialled) log.warn('storage not dialled at start; the first object read will try again', { err: notDialled.message });
+    const readObject = createObjectReader(createStorageReader(storage));
     const queue = createJobQueue(config.concurrency, config.maxQueue);
     const sources = createRecentSources(readObject, config.sourceCacheBytes);
     server.addService(ImageServiceService, createImageService({ config, queue, readObject, sources, log }));
-    return () => storage?.close();
+    return () => storage.close();
   },
 };

@@ -10,8 +10,8 @@ const readObject = (client: StorageServiceClient, req: { bucket: string; key: st
 
 const DATA = Buffer.from('0123456789abcdefghij');
 
-/** fakeStorage serves DATA by range; the first `cuts` streams die with `code` after 5 bytes. */
-function fakeStorage(cuts: number, code = grpc.status.UNAVAILABLE, etags: string[] = []) {
+/** fakeStorage serves DATA by range; the first `cuts` streams die with `code` (and `details`) after 5 bytes. */
+function fakeStorage(cuts: number, code = grpc.status.UNAVAILABLE, etags: string[] = [], details = 'Connection dropped') {
   const requests: { offset: number; length: number }[] = [];
   const client = {
     getObject(req: { range?: { offset: number; length: number } }) {
@@ -24,7 +24,7 @@ function fakeStorage(cuts: number, code = grpc.status.UNAVAILABLE, etags: string
       const bytes = DATA.subarray(offset, offset + length);
       if (requests.length <= cuts) {
         call.write({ part: { $case: 'chunk', value: bytes.subarray(0, 5) } });
-        setImmediate(() => call.destroy(Object.assign(new Error('Connection dropped'), { code, details: 'Connection dropped' })));
+        setImmediate(() => call.destroy(Object.assign(new Error(details), { code, details })));
       } else {
         call.end({ part: { $case: 'chunk', value: bytes } });
       }
@@ -57,21 +57,25 @@ function resetBeforeHead(resets: number, code = grpc.status.UNAVAILABLE) {
 }
 
 describe('createStorageReader: open', () => {
-  it('opens again on UNAVAILABLE before the head (a storage instance killed mid-call), not on other codes', async () => {
-    const once = resetBeforeHead(1);
-    expect((await drain((await readObject(once.client, { bucket: 'b', key: 'k' })).body)).toString()).toBe(DATA.toString());
-    expect(once.calls()).toBe(2);
-    await expect(readObject(resetBeforeHead(3).client, { bucket: 'b', key: 'k' })).rejects.toThrow(/ECONNRESET/);
-    const notFound = resetBeforeHead(1, grpc.status.NOT_FOUND);
-    await expect(readObject(notFound.client, { bucket: 'b', key: 'k' })).rejects.toThrow(/ECONNRESET/);
-    expect(notFound.calls()).toBe(1);
+  it('opens once: a failure before the head is the mesh retry policy\'s (no second layer here)', async () => {
+    for (const code of [grpc.status.UNAVAILABLE, grpc.status.NOT_FOUND]) {
+      const failing = resetBeforeHead(1, code);
+      await expect(readObject(failing.client, { bucket: 'b', key: 'k' })).rejects.toMatchObject({ code });
+      expect(failing.calls()).toBe(1);
+    }
   });
 
-  it('resumes a download cut by UNAVAILABLE after the head from the next byte', async () => {
+  it('resumes a download cut after the head from the next byte: one more read per cut', async () => {
     const { client, requests } = fakeStorage(2);
     const { body } = await readObject(client, { bucket: 'b', key: 'k', range: { offset: 2, length: 15 } });
     expect((await drain(body)).toString()).toBe(DATA.subarray(2, 17).toString());
     expect(requests).toEqual([{ offset: 2, length: 15 }, { offset: 7, length: 10 }, { offset: 12, length: 5 }]);
+  });
+
+  it('knows the cut as an Envoy sidecar reports it (INTERNAL "Received RST_STREAM with code 2")', async () => {
+    const { client, requests } = fakeStorage(1, grpc.status.INTERNAL, [], 'Received RST_STREAM with code 2');
+    expect((await drain((await readObject(client, { bucket: 'b', key: 'k' })).body)).toString()).toBe(DATA.toString());
+    expect(requests).toEqual([{ offset: 0, length: 20 }, { offset: 5, length: 15 }]);
   });
 
   it('gives up after two resumes, on other codes, and when the object changed (etag)', async () => {

@@ -4,21 +4,22 @@
  * One GetObject stream per read, its head first (what the object is, its size, its bucket's
  * visibility), then the bytes as a Readable with backpressure.
  *
- * Failures of an idempotent read: a storage instance dying before the head (the request
- * has left, so grpc-js does not retry it) opens again on another one; a stream cut after
- * the head resumes from the next byte on another instance while the object is the same
- * (etag), so a response whose first bytes went out is never truncated by an instance kill.
+ * Failures: before the head, the call is the mesh's to retry (the storage service's retry
+ * policy, applied by grpc-js or the Envoy sidecar; mesh/client/index.ts says what retries what),
+ * and this client opens once. A stream cut after the head (the instance died, or its sidecar
+ * reset the stream: cutOff), which no transport can repeat, is the one retry made here: it
+ * resumes from the next byte while the object is the same (etag), so a response whose first
+ * bytes went out is never truncated by an instance kill. One cut costs one more read.
  * A byte limit refuses an object by its head's size, and a stream passing it mid-way.
  */
 import * as grpc from '@grpc/grpc-js';
 import { Readable } from 'node:stream';
 import type { ByteRange, ObjectRef } from '../../generated/mediamesh/common/v1/common';
 import type { GetObjectResponse, ObjectHead, StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { readHeadThenChunks } from '../../mesh/client';
-import { retryUnavailable } from '../../mesh/client';
+import { cutOff, readHeadThenChunks } from '../../mesh/client';
 import { MeshError } from '../runtime';
 
-/** RESUME_ATTEMPTS: how often one download may be resumed after its storage instance died. */
+/** RESUME_ATTEMPTS: how often one download may be resumed after its stream was cut. */
 const RESUME_ATTEMPTS = 2;
 
 const HEAD_MESSAGES = {
@@ -70,7 +71,7 @@ export function createStorageReader(storage: () => StorageServiceClient): Storag
 
   const open = async (ref: ObjectRef, opts: ReadOptions = {}): Promise<OpenedObject> => {
     const { signal, maxBytes = Infinity, tooLarge = defaultTooLarge } = opts;
-    const first = await retryUnavailable(() => openOnce(ref, opts.range, signal), signal);
+    const first = await openOnce(ref, opts.range, signal);
     const offset = first.head.range?.offset ?? 0;
     const length = first.head.range?.length ?? first.head.info?.size ?? 0;
     if (length > maxBytes) {
@@ -93,7 +94,8 @@ export function createStorageReader(storage: () => StorageServiceClient): Storag
           if (signal?.aborted) throw signal.reason;
           if (err === over) throw err;
           if (sent >= length) return;
-          if (MeshError.from(err).code !== grpc.status.UNAVAILABLE || resumes >= RESUME_ATTEMPTS) throw err;
+          const e = MeshError.from(err);
+          if (!cutOff({ code: e.code, details: e.publicMessage }) || resumes >= RESUME_ATTEMPTS) throw err;
           const next = await openOnce(ref, { offset: offset + sent, length: length - sent }, signal).catch(() => undefined);
           if (!next || next.head.info?.etag !== first.head.info?.etag) {
             next?.body.destroy();

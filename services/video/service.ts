@@ -22,6 +22,9 @@ export const videoService: ServiceDefinition<typeof videoSpecs> = {
   specs: videoSpecs,
   register(server, ctx) {
     const storage = createStorageIo();
+    // Before registering: a standby's first request (a zone failing over) must not pay for the dial.
+    const notDialled = storage.connect();
+    if (notDialled) ctx.log.warn('storage not dialled at start; the first object read will try again', { err: notDialled.message });
     const cacheDir = path.join(ctx.config.tempDir || os.tmpdir(), `mediamesh-video-cache-${process.pid}`);
     const deps = { config: ctx.config, storage, cache: createSourceCache(cacheDir, ctx.config.sourceCacheBytes) };
     const jobs = createJobSystem(

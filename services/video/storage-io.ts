@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ObjectRef } from '../../generated/mediamesh/common/v1/common';
 import { StorageServiceClient } from '../../generated/mediamesh/storage/v1/storage';
-import { createMeshClient } from '../../mesh/client';
+import { createMeshClient, lazyClient } from '../../mesh/client';
 import { createStorageReader } from '../storage/read-client';
 import { limitExceeded, storageFailed } from './errors';
 
@@ -23,13 +23,17 @@ export interface StorageIo {
   stat(ref: ObjectRef, signal: AbortSignal): Promise<{ size: number; etag: string }>;
   /** upload streams file into bucket/key. */
   upload(file: string, ref: ObjectRef, contentType: string, signal: AbortSignal): Promise<void>;
+  /** connect dials storage now (at start); returns why it could not. */
+  connect(): Error | undefined;
   close(): void;
 }
 
-/** createStorageIo dials storage lazily (the first job or object source), so a service without storage still starts. */
+/**
+ * createStorageIo dials storage at its first use or at connect(); a service that cannot dial
+ * it (direct mode without its address) still starts.
+ */
 export function createStorageIo(): StorageIo {
-  let client: StorageServiceClient | undefined;
-  const get = () => (client ??= createMeshClient(StorageServiceClient, 'storage'));
+  const get = lazyClient(() => createMeshClient(StorageServiceClient, 'storage'));
   const reader = createStorageReader(get);
   // The limit's own errors pass as they are; every other failure says it was storage's.
   const limitErrors = new WeakSet<Error>();
@@ -87,6 +91,7 @@ export function createStorageIo(): StorageIo {
         call.on('close', () => signal.removeEventListener('abort', abort));
       });
     },
-    close: () => client?.close(),
+    connect: get.connect,
+    close: get.close,
   };
 }

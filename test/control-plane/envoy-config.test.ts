@@ -33,6 +33,7 @@ const fullPolicy = {
   outlierDetection: { intervalMs: 1000, baseEjectionMs: 30_000, maxEjectionPercent: 50, failurePercentThreshold: 50, minimumHosts: 3, requestVolume: 20 },
   circuitBreaker: { maxRequests: 512 },
   zonePreference: true,
+  crossZonePercent: 5,
 };
 
 const mesh: MeshState = {

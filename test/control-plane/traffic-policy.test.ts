@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countInstances, createMeshFixture, eventually, type MeshFixture } from './fixtures/mesh-fixture';
-import { canarySplit, faultPercentages, retriesHideFailures, ringHashSticks, roundRobin, zonePreference, type Dial } from './fixtures/policy-scenarios';
+import { canarySplit, crossZoneShare, faultPercentages, retriesHideFailures, ringHashSticks, roundRobin, zonePreference, type Dial } from './fixtures/policy-scenarios';
 
 let fx: MeshFixture;
 /** dial: a grpc-js-xds channel with its own bootstrap (its own ADS stream). */
@@ -76,6 +76,10 @@ describe('proxyless mesh over the control plane', () => {
 
   it('prefers the caller’s zone and fails over to other zones', async () => {
     await zonePreference(fx, dial);
+  });
+
+  it('with crossZonePercent keeps that share of the calls on the other zones, and leaves a dead zone at once', async () => {
+    await crossZoneShare(fx, dial, (zoneA) => Promise.all(zoneA.map((i) => i.backend.stop())));
   });
 
   it('rejects an invalid policy with field paths and keeps the last good one', async () => {

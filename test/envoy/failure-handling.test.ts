@@ -91,6 +91,35 @@ describe('Envoy sidecars when things break', () => {
     expect(status.nodes.find((n) => n.nodeId === client.sidecar.nodeId)?.types.EDS.status).toBe('ACKED');
   });
 
+  it('a control plane restarted before it can read ZooKeeper answers no sidecar until it has: no call fails', async () => {
+    // The chaos run's "no healthy upstream": a new control plane answered the sidecars' reconnecting
+    // streams from what it had read so far (nothing, or the policies before the instances), and a
+    // cluster with no endpoints replaced the sidecar's last good one. Here ZooKeeper stays down
+    // until a sidecar's stream is open on the new process, so that window is as wide as it can be.
+    const port = await freePort();
+    await fx.cp.stop();
+    await fx.startControlPlane(port);
+    await Promise.all([fx.addInstance('synced', 'sy-1'), fx.addInstance('synced', 'sy-2')]);
+    await fx.setPolicy('synced', { retry: { on: ['unavailable'], attempts: 2 } });
+    const client = await fx.envoyClient('synced');
+    await eventually(async () => expect(Object.keys(await countInstances(client, 20)).sort()).toEqual(['sy-1', 'sy-2']));
+    const edsOf = async () => (await fx.status()).nodes.find((n) => n.nodeId === client.sidecar.nodeId)?.types.EDS;
+    const tally = await underLoad(client, async () => {
+      expect(await fx.cp.stop()).toBe(0);
+      await fx.zk.pause();
+      await fx.startControlPlane(port);
+      // The sidecar reconnects (Envoy's ADS back-off) to a control plane that cannot read the registry.
+      await eventually(async () => expect(await edsOf()).toBeDefined(), 30_000, 100);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await fx.zk.start();
+      await eventually(async () => expect((await edsOf())?.status).toBe('ACKED'), 30_000, 100);
+      await new Promise((r) => setTimeout(r, 1_000));
+    });
+    expect(failedCalls(tally)).toEqual({});
+    expect(tally['sy-1']).toBeGreaterThan(20);
+    expect(tally['sy-2']).toBeGreaterThan(20);
+  }, 120_000);
+
   it('ZooKeeper down for 30 s costs no call', async () => {
     await Promise.all([fx.addInstance('zkdown', 'zd-1'), fx.addInstance('zkdown', 'zd-2')]);
     const client = await fx.envoyClient('zkdown');

@@ -21,8 +21,9 @@ async function getJson(base: string, path: string): Promise<{ code: number; body
 }
 
 /** renderStatus prints one line per node and type. */
-export function renderStatus(doc: { nodes: NodeStatus[]; problems: Record<string, string[]>; policyErrors: Record<string, string[]> }): string {
+export function renderStatus(doc: { waitingFor?: string[]; nodes: NodeStatus[]; problems: Record<string, string[]>; policyErrors: Record<string, string[]> }): string {
   const lines: string[] = [];
+  if (doc.waitingFor?.length) lines.push(`not serving yet: waiting for ZooKeeper (${doc.waitingFor.join(', ')} not read); connected nodes keep their config`);
   if (!doc.nodes.length) lines.push('no nodes connected');
   for (const n of doc.nodes) {
     lines.push(`${n.nodeId} (stream ${n.stream}, ${n.role}, zone ${n.zone || '-'})`);

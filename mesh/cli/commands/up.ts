@@ -24,6 +24,7 @@ const specs = {
   xdsPort: { name: 'MEDIAMESH_XDS_PORT', doc: 'control plane xDS port', fallback: 18000, parse: int(1, 65535) },
   cpStatusPort: { name: 'MEDIAMESH_CP_STATUS_PORT', doc: 'control plane status HTTP port', fallback: 18001, parse: int(1, 65535) },
   zkPort: { name: 'MEDIAMESH_ZK_PORT', doc: 'ZooKeeper client port', fallback: 12181, parse: int(1, 65535) },
+  policyFile: { name: 'MEDIAMESH_POLICY_FILE', doc: 'traffic policy seeded for services without one (empty: deploy/mesh-policy.local.yaml, the mesh retries)', fallback: '', parse: String },
   meshMode: { name: 'MEDIAMESH_MESH_MODE', doc: 'data plane: envoy (a sidecar per process) or proxyless (grpc-js-xds)', fallback: 'envoy' as 'envoy' | 'proxyless', parse: oneOf('envoy', 'proxyless') },
   adminToken: { name: 'MEDIAMESH_ADMIN_TOKEN', doc: 'bearer token for uploads and management', fallback: 'dev-admin-token', parse: str(/^\S{8,}$/, 'at least 8 non-space characters'), secret: true },
   signingKeys: { name: 'MEDIAMESH_SIGNING_KEYS', doc: 'access:secret pairs for signed URLs', fallback: 'demo-ak:demo-secret-key', parse: str(/^[^:,\s]+:[^:,\s]+(,[^:,\s]+:[^:,\s]+)*$/, 'ak:sk[,ak2:sk2]'), secret: true },
@@ -102,6 +103,7 @@ environment: ${Object.values(specs).map((s) => `${s.name} (${s.doc}; default ${s
         jaeger: 'if-available',
         adminToken: cfg.adminToken,
         signingKeys: cfg.signingKeys,
+        policyFile: cfg.policyFile || undefined,
       });
       if (stopping) return await untilSignal(); // Ctrl-C came while the last process started: stop() has it now
       const gateway = mesh.gateway!.url;

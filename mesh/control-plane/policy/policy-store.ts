@@ -19,6 +19,8 @@ export interface PolicyWatcher {
   onPolicy(service: string, policy: ServicePolicy | undefined): void;
   /** A stored policy is invalid (errors with field paths) and was not applied. */
   onInvalid?(service: string, errors: string[]): void;
+  /** Once: every policy stored when the watch started has been read (the control plane's initial sync). */
+  onSynced?(): void;
 }
 
 /** parsePolicy parses and validates one znode's bytes. */
@@ -36,29 +38,47 @@ export function parsePolicy(data: Buffer): { ok: true; value: ServicePolicy } | 
 export function watchPolicies(session: ZkSession, base: string, watcher: PolicyWatcher, log: Logger): () => void {
   const perService = new Map<string, () => void>();
   const root = policyRoot(base);
+  // The initial sync: the first listing, then a first read of each policy it named.
+  let synced = false;
+  let listed = false;
+  const unread = new Set<string>();
+  const checkSynced = () => {
+    if (synced || !listed || unread.size) return;
+    synced = true;
+    watcher.onSynced?.();
+  };
+  const apply = (svc: string, data: Buffer) => {
+    const parsed = parsePolicy(data);
+    if (parsed.ok) watcher.onPolicy(svc, parsed.value);
+    else {
+      log.warn('invalid policy ignored; the last good one stays', { service: svc, errors: parsed.errors });
+      watcher.onInvalid?.(svc, parsed.errors);
+    }
+  };
   const stopChildren = session.watchChildren(root, (children) => {
     const now = new Set(children);
     for (const [svc, stop] of perService)
       if (!now.has(svc)) {
         stop();
         perService.delete(svc);
+        unread.delete(svc);
         watcher.onPolicy(svc, undefined);
       }
     for (const svc of now) {
       if (perService.has(svc)) continue;
+      if (!synced) unread.add(svc);
       perService.set(
         svc,
         session.watchData(`${root}/${svc}`, (node) => {
-          if (!node) return; // removal is seen through the children watch
-          const parsed = parsePolicy(node.data);
-          if (parsed.ok) watcher.onPolicy(svc, parsed.value);
-          else {
-            log.warn('invalid policy ignored; the last good one stays', { service: svc, errors: parsed.errors });
-            watcher.onInvalid?.(svc, parsed.errors);
-          }
+          const first = unread.delete(svc);
+          // A missing node: its removal is seen through the children watch.
+          if (node) apply(svc, node.data);
+          if (first) checkSynced();
         }),
       );
     }
+    listed = true;
+    checkSynced();
   });
   return () => {
     stopChildren();

@@ -63,6 +63,13 @@ export interface ServicePolicy {
   readonly circuitBreaker?: CircuitBreakerPolicy;
   /** Prefer instances in the caller's zone; other zones only when it has none healthy. */
   readonly zonePreference?: boolean;
+  /**
+   * With zonePreference, the percentage of calls (0–50) that go to the other zones while the
+   * caller's zone is healthy, so that their instances stay warm for a failover: connected, their
+   * caches filled, their code compiled. 0 (the default): other zones get no calls until then, and
+   * the first calls of a zone outage meet cold instances.
+   */
+  readonly crossZonePercent?: number;
   /** The stable version `mediamesh canary --rollback` returns to (kept by the CLI across canary steps). */
   readonly rollbackVersion?: string;
 }

@@ -16,6 +16,7 @@ describe('validatePolicy', () => {
       outlierDetection: { failurePercentThreshold: 50 },
       circuitBreaker: { maxRequests: 10, maxPendingRequests: 5 },
       zonePreference: true,
+      crossZonePercent: 2.5,
     };
     expect(validatePolicy(full)).toEqual({ ok: true, value: full });
   });
@@ -31,7 +32,7 @@ describe('validatePolicy', () => {
     });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
-      'colour: unknown field (known: lb, subsets, headerRoutes, retry, timeoutMs, fault, outlierDetection, circuitBreaker, zonePreference, rollbackVersion)',
+      'colour: unknown field (known: lb, subsets, headerRoutes, retry, timeoutMs, fault, outlierDetection, circuitBreaker, zonePreference, crossZonePercent, rollbackVersion)',
       'lb.policy: must be round_robin or ring_hash',
       'subsets[1].version: duplicate version v1',
       'subsets: weights must sum to 100 (got 110)',
@@ -44,8 +45,15 @@ describe('validatePolicy', () => {
     ]);
   });
 
-  it('accepts the example seed file', () => {
-    const policies = loadPolicyFile(path.join(__dirname, '../../../deploy/mesh-policy.example.yaml'));
-    expect([...policies.keys()].sort()).toEqual(['image', 'storage', 'video']);
+  it('crossZonePercent: 0 to 50, and only with zone preference', () => {
+    expect(validatePolicy({ zonePreference: true, crossZonePercent: 60 })).toEqual({ ok: false, errors: ['crossZonePercent: must be between 0 and 50 (got 60)'] });
+    expect(validatePolicy({ crossZonePercent: 5 })).toEqual({ ok: false, errors: ['crossZonePercent: needs zonePreference: true (without it every zone gets calls alike)'] });
+  });
+
+  it('accepts the example seed file and the one npm start seeds', () => {
+    for (const file of ['mesh-policy.example.yaml', 'mesh-policy.local.yaml']) {
+      const policies = loadPolicyFile(path.join(__dirname, '../../../deploy', file));
+      expect([...policies.keys()].sort()).toEqual(['image', 'storage', 'video']);
+    }
   });
 });

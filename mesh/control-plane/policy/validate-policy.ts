@@ -8,7 +8,7 @@ import { RETRY_CODES, type ServicePolicy } from './types';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const KNOWN = ['lb', 'subsets', 'headerRoutes', 'retry', 'timeoutMs', 'fault', 'outlierDetection', 'circuitBreaker', 'zonePreference', 'rollbackVersion'];
+const KNOWN = ['lb', 'subsets', 'headerRoutes', 'retry', 'timeoutMs', 'fault', 'outlierDetection', 'circuitBreaker', 'zonePreference', 'crossZonePercent', 'rollbackVersion'];
 
 /** Checker accumulates errors under field paths. */
 class Checker {
@@ -131,6 +131,8 @@ export function validatePolicy(input: unknown): ValidationResult<ServicePolicy> 
     c.num(b, 'maxPendingRequests', p, 1, 1_000_000);
   });
   if (input.zonePreference !== undefined && typeof input.zonePreference !== 'boolean') c.fail('zonePreference', 'must be true or false');
+  c.num(input, 'crossZonePercent', '', 0, 50, false, false);
+  if (input.crossZonePercent !== undefined && input.zonePreference !== true) c.fail('crossZonePercent', 'needs zonePreference: true (without it every zone gets calls alike)');
   c.str(input, 'rollbackVersion', '');
   return c.errors.length ? { ok: false, errors: c.errors } : { ok: true, value: input as ServicePolicy };
 }

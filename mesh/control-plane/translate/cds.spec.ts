@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ServiceInstance } from '../../registry/types';
+import type { ServicePolicy } from '../policy/types';
 import type { MeshState, NodeGroup } from '../types';
-import { cdsTranslator } from './cds';
+import { buildCluster, cdsTranslator } from './cds';
 import { envoyRetryPolicy } from './envoy-retry';
 
 const inst = (id: string, version: string): ServiceInstance => ({
@@ -35,5 +36,23 @@ describe('CDS translation', () => {
       num_retries: { value: 3 },
       per_try_timeout: '0.15s',
     });
+    // Retrying UNAVAILABLE retries a reset too (what grpc-js sees as UNAVAILABLE); other codes do not.
+    expect(envoyRetryPolicy({ on: ['unavailable'], attempts: 2 }).retry_on).toBe('connect-failure,refused-stream,reset-before-request,unavailable,reset');
+    expect(envoyRetryPolicy({ on: ['resource-exhausted'], attempts: 2 }).retry_on).toBe('connect-failure,refused-stream,reset-before-request,resource-exhausted');
+  });
+
+  it('lifts Envoy’s cap of 3 retries in flight per cluster, keeping the policy’s circuit breaker; proxyless clusters unchanged', () => {
+    const cluster = (policy: ServicePolicy, group = envoy) => buildCluster('image', { name: 'image', policy, instances: [] }, group);
+    expect(cluster({}).circuit_breakers).toEqual({ thresholds: [{ priority: 'DEFAULT', max_retries: { value: 4_294_967_295 } }] });
+    expect(cluster({ circuitBreaker: { maxRequests: 2, maxPendingRequests: 1 } }).circuit_breakers).toEqual({
+      thresholds: [{ priority: 'DEFAULT', max_requests: { value: 2 }, max_pending_requests: { value: 1 }, max_retries: { value: 4_294_967_295 } }],
+    });
+    expect(cluster({}, proxyless).circuit_breakers).toBeUndefined();
+    expect(cluster({ circuitBreaker: { maxRequests: 2 } }, proxyless).circuit_breakers).toEqual({ thresholds: [{ priority: 'DEFAULT', max_requests: { value: 2 } }] });
+  });
+
+  it('needs no locality-weighted balancing for a cross-zone share (Envoy takes it from EDS priorities, eds.ts)', () => {
+    const cluster = (policy: ServicePolicy) => buildCluster('image', { name: 'image', policy, instances: [] }, envoy);
+    expect(cluster({ zonePreference: true, crossZonePercent: 5 }).common_lb_config).toBeUndefined();
   });
 });

@@ -16,6 +16,9 @@ const HTTP2_OPTIONS = {
   },
 };
 
+/** UNCAPPED: the largest uint32, Envoy's "no limit" for a circuit-breaker threshold. */
+const UNCAPPED = 4_294_967_295;
+
 function outlier(o: OutlierPolicy): Record<string, unknown> {
   // gRPC clients honour only success-rate and failure-percentage ejection; we use the latter.
   return {
@@ -41,10 +44,17 @@ export function buildCluster(name: string, svc: ServiceState, group: NodeGroup):
     lb_policy: p.lb?.policy === 'ring_hash' ? 'RING_HASH' : 'ROUND_ROBIN',
   };
   if (p.lb?.policy === 'ring_hash') cluster.ring_hash_lb_config = { hash_function: 'XX_HASH', minimum_ring_size: 1024 };
+  const threshold: Record<string, unknown> = { priority: 'DEFAULT' };
   if (p.circuitBreaker) {
     const { maxRequests, maxPendingRequests } = p.circuitBreaker;
-    cluster.circuit_breakers = { thresholds: [{ priority: 'DEFAULT', max_requests: { value: maxRequests }, ...(maxPendingRequests ? { max_pending_requests: { value: maxPendingRequests } } : {}) }] };
+    Object.assign(threshold, { max_requests: { value: maxRequests }, ...(maxPendingRequests ? { max_pending_requests: { value: maxPendingRequests } } : {}) });
   }
+  // Envoy lets 3 retries be in flight per cluster unless told otherwise and fails the calls past
+  // that unretried: a burst meeting a dead instance (a zone outage's first second) lost most of its
+  // retries. Each call's retries are bounded by its route's retry policy already, and gRPC clients
+  // cap nothing here either (Istio lifts the cap the same way).
+  if (group.role === 'envoy') threshold.max_retries = { value: UNCAPPED };
+  if (Object.keys(threshold).length > 1) cluster.circuit_breakers = { thresholds: [threshold] };
   if (p.outlierDetection) cluster.outlier_detection = outlier(p.outlierDetection);
   if (group.role === 'envoy') Object.assign(cluster, { typed_extension_protocol_options: HTTP2_OPTIONS, per_connection_buffer_limit_bytes: { value: ENVOY_CONNECTION_BUFFER_BYTES } });
   return cluster;

@@ -9,7 +9,10 @@
  * listed until its ZooKeeper session expires, and Envoy, unlike a gRPC client, does not skip a
  * host it cannot connect to. The service's retry policy adds the gRPC codes it
  * names, its attempts and back-off, and per_try_timeout: Envoy counts an attempt that outlived
- * it as a reset, so `reset` is retried then too.
+ * it as a reset, so `reset` is retried then too. A policy retrying `unavailable` also retries
+ * `reset`, as grpc-js does under the same policy: an instance (or its sidecar) dying before its
+ * response headers is a reset to Envoy but UNAVAILABLE to a gRPC client, and Envoy's
+ * `unavailable` only reads a status the upstream sent. Nothing is retried after the headers.
  */
 import { TYPE_URL } from '../../envoy-api';
 import type { RetryPolicy } from '../policy/types';
@@ -25,7 +28,7 @@ const DEFAULT_TRANSPORT_RETRIES = 2;
 export function envoyRetryPolicy(p: RetryPolicy | undefined): Record<string, unknown> {
   const on = new Set<string>(TRANSPORT_RETRY_ON);
   for (const code of p?.on ?? []) on.add(code);
-  if (p?.perTryTimeoutMs) on.add('reset');
+  if (p?.perTryTimeoutMs || p?.on.includes('unavailable')) on.add('reset');
   const retry: Record<string, unknown> = {
     retry_on: [...on].join(','),
     num_retries: { value: p?.attempts ?? DEFAULT_TRANSPORT_RETRIES },

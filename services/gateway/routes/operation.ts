@@ -6,9 +6,9 @@
  * visibility) → the operation (400, before any call that does work) → the work. Results carry an ETag derived from the source's etag and the
  * operation, so a repeat request with If-None-Match gets 304 without any processing.
  *
- * Every operation is a pure function of the stored object, so a call cut by a dying instance
- * (UNAVAILABLE, which grpc-js does not retry once the request has left) is made again: the
- * mesh's retry policy covers refusals, this covers kills mid-call.
+ * Every operation is a pure function of the stored object; a call cut by a dying instance is
+ * made again by the mesh (its retry policy, and the cut-response retry of every mesh client),
+ * never here: one layer per kind of failure (mesh/client/index.ts).
  *
  * An image request without If-None-Match makes no StatObject of its own: the image service
  * reports the source's etag with the result (one hop fewer per request). Image results go
@@ -27,7 +27,6 @@ import { derivedEtag, ifNoneMatchHits, quoteEtag } from '../http-util';
 import { cacheControlFor, checkSignature, statFor } from '../object-access';
 import { MeshError, Status } from '../../runtime';
 import { readHeadThenChunks } from '../../../mesh/client';
-import { retryUnavailable } from '../../../mesh/client';
 import { unary } from '../upstreams';
 
 export interface OperationTarget {
@@ -76,7 +75,7 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
     const accept = String(req.headers.accept ?? '');
     const { result, hit } = await ctx.results.serve({ bucket: t.bucket, key: t.key, operations, accept }, async (knownEtag) => {
       // The etag the gateway knows lets the image service use the source it read lately without reading storage.
-      const res = await retryUnavailable(() => unary(image, image.process, { source, operations, fop: '', accept, sourceEtag: knownEtag ?? sourceEtag ?? '' }, timeout));
+      const res = await unary(image, image.process, { source, operations, fop: '', accept, sourceEtag: knownEtag ?? sourceEtag ?? '' }, timeout);
       if (!res.sourceObject) throw new MeshError(Status.INTERNAL, 'the image service did not report the source object of its result');
       return { data: res.data, contentType: res.contentType, sourceEtag: res.sourceObject.etag };
     });
@@ -90,17 +89,17 @@ export async function serveOperation(ctx: GatewayContext, req: FastifyRequest, r
   const op = parsed.result.value;
   switch (op.$case) {
     case 'avinfo': {
-      const res = await retryUnavailable(() => unary(video, video.probe, { source }, timeout));
+      const res = await unary(video, video.probe, { source }, timeout);
       return reply.header('content-type', 'application/json; charset=utf-8').send(res.json);
     }
     case 'vframe': {
-      const res = await retryUnavailable(() => unary(video, video.snapshot, { source, vframe: op.value, fop: '' }, timeout));
+      const res = await unary(video, video.snapshot, { source, vframe: op.value, fop: '' }, timeout);
       return reply.header('content-type', res.contentType).header('content-length', String(res.data.length)).send(req.method === 'HEAD' ? undefined : res.data);
     }
     case 'avthumb': {
       // Streamed as ffmpeg produces it; the length is unknown up front.
-      const { head, body } = await retryUnavailable(() =>
-        readHeadThenChunks<TranscodeHead>(video.transcode({ source, avthumb: op.value, fop: '' }, { deadline: Date.now() + timeout }) as grpc.ClientReadableStream<never>),
+      const { head, body } = await readHeadThenChunks<TranscodeHead>(
+        video.transcode({ source, avthumb: op.value, fop: '' }, { deadline: Date.now() + timeout }) as grpc.ClientReadableStream<never>,
       );
       reply.header('content-type', head.contentType);
       if (req.method === 'HEAD') {
