@@ -9,6 +9,8 @@
  * Both paths are first warmed up until V8 has optimized them (bench/warm-up.ts, BENCH_WARM_UP_REQUESTS,
  * default 15,000 requests each); until the tenth session they were warmed for 2 s, and the chain
  * was measured a third of the way into its warm-up.
+ * The chain is loaded with distinct widths (184..215, see distinctThumbnails): the gateway joins identical
+ * requests in flight, so one repeated URL would measure the joining.
  * Run: npm run build && npx node dist/bench/gateway-throughput.js [seconds per run, default 8]
  * Every process of the chain runs on the Node that runs the benchmark (launcher/process.ts spawns
  * process.execPath): `npx node …` is the project's Node 24, `/usr/bin/node …` another one, to compare.
@@ -23,6 +25,7 @@ import { allocatorEnv } from '../core/allocator';
 import { distEntry } from '../core/paths';
 import { startNode, startService, type ManagedProcess } from '../launcher/process';
 import { cpuMeter } from './cpu-time';
+import { distinctThumbnails } from './tracing-chain';
 import { describeWarmUp, warmUpInTurn } from './warm-up';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -38,8 +41,8 @@ interface AutocannonResult {
 const seconds = Number(process.argv[2] ?? 8);
 const TOKEN = 'bench-token';
 
-async function run(url: string, connections: number, duration: number): Promise<AutocannonResult> {
-  return autocannon({ url, connections, duration, pipelining: 1 });
+async function run(url: string, connections: number, duration: number, extra: Record<string, unknown> = {}): Promise<AutocannonResult> {
+  return autocannon({ url, connections, duration, pipelining: 1, ...extra });
 }
 
 /**
@@ -125,7 +128,7 @@ async function main(): Promise<void> {
     const fmtCpu = (m: Record<string, number>) => Object.entries(m).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ');
     for (const c of [4, 16]) {
       const chainCpu = cpuMeter({ gateway: gateway.pid, image: image.pid, storage: storage.pid, autocannon: process.pid });
-      const g = await run(viaGateway, c, seconds);
+      const g = await run(viaGateway, c, seconds, distinctThumbnails());
       const chainPerReq = chainCpu.perRequest(g.requests.total);
       const chainThreads = chainCpu.spentByThread();
       const sharpCpu = cpuMeter({ 'sharp server': baselineProc.pid, autocannon: process.pid });

@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import { startMesh, type LocalMesh } from '../launcher/mesh';
 import { cpuMeter } from './cpu-time';
 import { formatInterval, mean, ratioInterval } from './intervals';
-import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
+import { distinctThumbnails, sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
 import { describeWarmUp, warmUpInTurn } from './warm-up';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -77,7 +77,7 @@ function meshPids(mesh: LocalMesh): Record<string, number> {
 
 async function measure(mode: Mode): Promise<void> {
   const meter = cpuMeter(mode.pids);
-  const r = await autocannon({ url: `${mode.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+  const r = await autocannon({ url: `${mode.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1, ...distinctThumbnails() });
   if (r.non2xx || r.errors) throw new Error(`${mode.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
   for (const [name, ms] of Object.entries(meter.spent())) mode.cpuBy[name] = (mode.cpuBy[name] ?? 0) + ms;
   for (const [name, pid] of Object.entries(mode.pids))

@@ -17,6 +17,17 @@ import { startService, type StartedService, type StartOptions } from '../launche
 /** THUMBNAIL_PATH: the gateway request the chain benchmarks load (a 200×200 thumbnail of the sample). */
 export const THUMBNAIL_PATH = '/demo/sample.jpg?imageView2/1/w/200/h/200';
 
+/**
+ * distinctThumbnails: autocannon options whose every request in flight is another URL (widths
+ * 184..215 in turn, 200 on average, height 200). The gateway joins identical requests in flight
+ * (single flight, on even with the results cache off), so one repeated URL at concurrency > 1
+ * would measure the joining, not the chain: it read 5× direct sharp at c=16.
+ */
+export function distinctThumbnails(): { requests: Array<{ method: string; setupRequest: (req: Record<string, unknown>) => Record<string, unknown> }> } {
+  let n = 0;
+  return { requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/demo/sample.jpg?imageView2/1/w/${184 + (n++ % 32)}/h/200` }) }] };
+}
+
 /** sampleJpeg makes the benchmarks' source image: a plain colour, width × height, JPEG quality 85. */
 export function sampleJpeg(width = 640, height = 427): Promise<Buffer> {
   return sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: 40 } } }).jpeg({ quality: 85 }).toBuffer();

@@ -26,7 +26,7 @@
 import { jaegerBinary, startJaeger, type JaegerServer } from '../launcher/jaeger';
 import { cpuMeter } from './cpu-time';
 import { formatInterval, mean, ratioInterval } from './intervals';
-import { sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
+import { distinctThumbnails, sampleJpeg, startChain, THUMBNAIL_PATH, type Chain } from './tracing-chain';
 import { describeWarmUp, warmUpInTurn } from './warm-up';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,7 +78,7 @@ async function measure(side: Side, jaegerPid: number): Promise<void> {
   const which = side.runs.length % side.chains.length;
   const chain = side.chains[which]!;
   const meter = cpuMeter({ gateway: chain.gateway.pid, image: chain.image.pid, storage: chain.storage.pid, jaeger: jaegerPid });
-  const r = await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
+  const r = await autocannon({ url: `${chain.base}${THUMBNAIL_PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1, ...distinctThumbnails() });
   const { jaeger: jaegerMs = 0, ...spent } = meter.spent();
   const { jaeger: _j, ...byThread } = meter.spentByThread();
   for (const [name, t] of Object.entries(byThread)) {
