@@ -85,6 +85,9 @@ export async function createDiskTier(opts: DiskTierOptions): Promise<DiskTier> {
     const tmp = `${file.slice(0, -4)}.tmp-${randomBytes(4).toString('hex')}`;
     const bytes = encodeResultFile(key, value);
     try {
+      // After the folder's first read: it removes the temporary files it finds as a crash's leftovers,
+      // which would include this write's own (seen as an intermittent 'write' error right after a start).
+      await loaded;
       await fs.writeFile(tmp, bytes);
       if (state.deleted) return await fs.rm(tmp, { force: true });
       await fs.rename(tmp, file);
