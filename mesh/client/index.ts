@@ -19,7 +19,7 @@
  *  (or its sidecar did) before its headers     | retry_policy): grpc-js in proxyless mode,    | (policy), on other
  *                                              | the caller's Envoy sidecar (`reset` too)     | instances where it can
  *  a unary response cut after its headers      | retry-cut-response.ts, every mesh client,    | 2 more tries
- *  (UNAVAILABLE; Envoy: INTERNAL RST_STREAM)   | idempotent methods only                      |
+ *  (UNAVAILABLE; Envoy: INTERNAL RST_STREAM)   | idempotent methods only (SubmitJob: keyed)   |
  *  a GetObject stream cut after its head       | the storage read client's resume from the    | 2 resumes, 1 read each
  *                                              | next byte (services/storage/read-client.ts)  |
  *

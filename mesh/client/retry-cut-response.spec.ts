@@ -3,6 +3,7 @@ import * as http2 from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StatObjectResponse, StorageServiceClient, StorageServiceService } from '../../generated/mediamesh/storage/v1/storage';
+import { VideoServiceClient } from '../../generated/mediamesh/video/v1/video';
 import { createMeshClient } from './index';
 import { retryCutResponseProvider } from './retry-cut-response';
 
@@ -133,6 +134,20 @@ describe('retryCutResponseProvider', () => {
     const err = await new Promise<grpc.ServiceError | null>((resolve) => c.deleteObject({ bucket: 'b', key: 'k' }, (e) => resolve(e)));
     expect(err?.code).toBe(grpc.status.UNAVAILABLE);
     expect(server.calls).toHaveLength(1);
+  });
+
+  it('repeats a SubmitJob that carries an idempotency key, never one without', async () => {
+    const submit = async (idempotencyKey: string | undefined) => {
+      const server = await startServer(['cut', 'ok']);
+      const c = new VideoServiceClient(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure(), { interceptor_providers: [retryCutResponseProvider()] });
+      stops.push(() => c.close());
+      const spec = { source: { bucket: 'b', key: 'k' }, work: undefined, output: undefined, notifyUrl: '', fop: 'hls' };
+      const err = await new Promise<grpc.ServiceError | null>((resolve) => c.submitJob({ spec, idempotencyKey }, (e) => resolve(e)));
+      return { code: err?.code ?? grpc.status.OK, calls: server.calls.length };
+    };
+    expect(await submit('key-1')).toEqual({ code: grpc.status.OK, calls: 2 });
+    expect(await submit(undefined)).toEqual({ code: grpc.status.UNAVAILABLE, calls: 1 });
+    expect(await submit('')).toEqual({ code: grpc.status.UNAVAILABLE, calls: 1 });
   });
 
   it('a cancelled call ends CANCELLED and is not started again', async () => {

@@ -15,14 +15,15 @@
  * with INTERNAL_ERROR after the headers (Envoy resets the stream it can no longer finish), which
  * grpc-js reports as INTERNAL "Received RST_STREAM with code 2" (seen with Envoy 1.40).
  *
- * For a method in IDEMPOTENT_METHODS, this interceptor holds the response (headers, message)
+ * For a method in IDEMPOTENT_METHODS, and a SubmitJob that carries an idempotency key
+ * (KEYED_IDEMPOTENT_METHODS), this interceptor holds the response (headers, message)
  * until the status. If the call was cut after its headers (cutOff below), it starts the call
  * again: the same metadata and message, the same deadline, through the same channel, so the
  * load balancer picks a live instance. It does this at most `attempts - 1` times, after 25 ms,
  * then 100 ms. The caller sees one call. Other calls pass through untouched.
  */
 import * as grpc from '@grpc/grpc-js';
-import { IDEMPOTENT_METHODS } from './idempotent-methods';
+import { IDEMPOTENT_METHODS, isIdempotentCall, KEYED_IDEMPOTENT_METHODS } from './idempotent-methods';
 
 type Child = ReturnType<grpc.NextCall>;
 type MessageContext = Parameters<grpc.InterceptingCall['sendMessageWithContext']>[0];
@@ -41,9 +42,9 @@ export function cutOff(status: Pick<grpc.StatusObject, 'code' | 'details'>): boo
   return status.code === grpc.status.INTERNAL && status.details.startsWith('Received RST_STREAM with code');
 }
 
-/** retriesCutResponse: the methods the interceptor works on (idempotent, one request, one response). */
+/** retriesCutResponse: the methods the interceptor works on (idempotent, with a key for some; one request, one response). */
 function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']): boolean {
-  return !method.requestStream && !method.responseStream && IDEMPOTENT_METHODS.has(method.path);
+  return !method.requestStream && !method.responseStream && (IDEMPOTENT_METHODS.has(method.path) || KEYED_IDEMPOTENT_METHODS.has(method.path));
 }
 
 /**
@@ -54,8 +55,10 @@ function retriesCutResponse(method: grpc.InterceptorOptions['method_definition']
  */
 export function retryCutResponseProvider(attempts = 3, backoffMs: readonly number[] = BACKOFF_MS): grpc.InterceptorProvider {
   if (backoffMs.length < attempts - 1) throw new Error(`retryCutResponseProvider: ${attempts} attempts need ${attempts - 1} backoffs`);
-  const interceptor: grpc.Interceptor = (options, nextCall) =>
-    new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts, backoffMs);
+  const interceptor: grpc.Interceptor = (options, nextCall) => {
+    const mayRepeat = (request: unknown) => isIdempotentCall(options.method_definition.path, request);
+    return new CutResponseRetryingCall(nextCall(options), () => nextCall(options), deadlineMs(options.deadline), attempts, backoffMs, mayRepeat);
+  };
   return ((method) => (retriesCutResponse(method) ? interceptor : undefined)) as grpc.InterceptorProvider;
 }
 
@@ -86,6 +89,8 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
     private readonly deadline: number,
     private readonly attempts: number,
     private readonly backoffMs: readonly number[],
+    /** Whether this request may run again (a SubmitJob only with its key). */
+    private readonly mayRepeat: (request: unknown) => boolean,
   ) {
     super(first);
     this.child = first;
@@ -155,7 +160,7 @@ export class CutResponseRetryingCall extends grpc.InterceptingCall {
 
   /** shouldRetry: only a cut-off response, while attempts and time remain. */
   private shouldRetry(status: grpc.StatusObject, hadHeaders: boolean): boolean {
-    if (!hadHeaders || !cutOff(status) || this.cancelled) return false;
+    if (!hadHeaders || !cutOff(status) || this.cancelled || !this.mayRepeat(this.sent?.message)) return false;
     return this.attempt < this.attempts && Date.now() + this.backoffMs[this.attempt - 1] < this.deadline;
   }
 

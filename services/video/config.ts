@@ -28,6 +28,12 @@ export const videoSpecs = {
   threads: { name: 'MEDIAMESH_VIDEO_THREADS', doc: 'ffmpeg -threads per run (0 = ffmpeg decides)', fallback: 0, parse: int(0, 64) },
   jobConcurrency: { name: 'MEDIAMESH_VIDEO_JOB_CONCURRENCY', doc: 'jobs one instance runs at once', fallback: 1, parse: int(1, 64) },
   zkSessionTimeoutMs: { name: 'MEDIAMESH_VIDEO_ZK_SESSION_TIMEOUT_MS', doc: 'ZooKeeper session timeout of the job worker (a dead worker loses its leases after it)', fallback: 10_000, parse: int(1000, 120_000) },
+  jobKeyTtlMs: {
+    name: 'MEDIAMESH_VIDEO_JOB_KEY_TTL_MS',
+    doc: 'how long a SubmitJob idempotency key names its job (a repeat within it answers that job)',
+    fallback: 86_400_000,
+    parse: int(1000, 30 * 86_400_000),
+  },
   jobRescanMs: { name: 'MEDIAMESH_VIDEO_JOB_RESCAN_MS', doc: 'safety-net rescan of unfinished jobs (watches do the usual work)', fallback: 5000, parse: int(200, 600_000) },
   sourceCacheBytes: {
     name: 'MEDIAMESH_VIDEO_SOURCE_CACHE_BYTES',

@@ -65,3 +65,17 @@ export const storageFailed = (what: string, cause: unknown) => {
 
 /** jobStoreUnavailable: ZooKeeper did not answer a job operation (retry later). */
 export const jobStoreUnavailable = (cause: Error) => new MeshError(Status.UNAVAILABLE, 'jobs: ZooKeeper is unavailable, retry later', { cause, shouldReport: true });
+
+/** badIdempotencyKey: SubmitJob's idempotency_key cannot be used. */
+export const badIdempotencyKey = (why: string) => new MeshError(Status.INVALID_ARGUMENT, `idempotency_key: ${why}`);
+
+/** idempotencyKeyReused: a SubmitJob reused a key that names a job submitted with another spec. */
+export const idempotencyKeyReused = (key: string, job: string) =>
+  new MeshError(
+    Status.ALREADY_EXISTS,
+    `idempotency key ${JSON.stringify(key)} was already used for job ${job} with a different job spec: send a new key for a new job, or the same spec to get that job`,
+  );
+
+/** jobKeyContended: the key's node kept changing under a SubmitJob (retrying with the same key is safe). */
+export const jobKeyContended = (key: string) =>
+  new MeshError(Status.UNAVAILABLE, `idempotency key ${JSON.stringify(key)}: changed by other submissions while this one ran, retry`);

@@ -37,6 +37,7 @@ export const videoService: ServiceDefinition<typeof videoSpecs> = {
             concurrency: ctx.config.jobConcurrency,
             rescanMs: ctx.config.jobRescanMs,
             jobTimeoutMs: ctx.config.jobTimeoutMs,
+            keyTtlMs: ctx.config.jobKeyTtlMs,
             deps,
             log: ctx.log.child({ component: 'jobs' }),
           }

@@ -3,13 +3,15 @@
  * existing one. Jobs are event-sourced (Submitted, Started, Progress, Completed, Failed);
  * watching streams the log from the first event, so a late watcher still sees everything.
  */
+import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { Job, JobEvent, JobState, VideoServiceClient } from '../../../generated/mediamesh/video/v1/video';
 import { UsageError, type Command, type ParsedArgs } from '../command';
 import { MESH_TARGET_OPTIONS, meshTarget } from '../mesh-target';
 
 const USAGE = `usage: mediamesh job submit <bucket>/<key> --fop <hls|hls/360,720|avthumb/mp4/...> [--output <bucket>/<prefix>]
-                           [--notify <url>] [--no-watch]
+                           [--notify <url>] [--idempotency-key <key>] [--no-watch]
+                                 the same key again within 24 h gives the same job (default: a new UUID per submit)
        mediamesh job watch <id>          stream the job's events with a progress bar until it ends
        mediamesh job status <id>         print the job's state (the fold of its events) as JSON
 options: --xds host:port (default MEDIAMESH_XDS_SERVER, or the running local mesh) | --target host:port (a video instance)
@@ -18,7 +20,7 @@ Exit code: 0 when the job completed, 1 when it failed.`;
 export const command: Command = {
   summary: 'submit a video job (HLS ladder, transcode) and watch its progress',
   usage: USAGE,
-  options: { ...MESH_TARGET_OPTIONS, fop: { type: 'string' }, output: { type: 'string' }, notify: { type: 'string' }, 'no-watch': { type: 'boolean' } },
+  options: { ...MESH_TARGET_OPTIONS, fop: { type: 'string' }, output: { type: 'string' }, notify: { type: 'string' }, 'idempotency-key': { type: 'string' }, 'no-watch': { type: 'boolean' } },
   positionals: 2,
   async run(p) {
     const [verb, arg] = p.positional;
@@ -61,8 +63,12 @@ function submit(client: VideoServiceClient, p: ParsedArgs, source: string): Prom
   const output = typeof p.flags.output === 'string' ? objectRef(p.flags.output, '--output') : undefined;
   const notifyUrl = typeof p.flags.notify === 'string' ? p.flags.notify : '';
   const spec = { source: objectRef(source, 'source'), work: undefined, output, notifyUrl, fop };
+  // A key per submit even when none is given: the mesh may retry the call on another instance (its retry policy),
+  // and with the key that retry answers the job the first attempt recorded instead of making a second.
+  const key = p.flags['idempotency-key'];
+  const idempotencyKey = typeof key === 'string' && key !== '' ? key : randomUUID();
   return new Promise((resolve, reject) =>
-    client.submitJob({ spec }, new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(describe(err)) : resolve(res!.id))),
+    client.submitJob({ spec, idempotencyKey }, new grpc.Metadata(), { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(describe(err)) : resolve(res!.id))),
   );
 }
 

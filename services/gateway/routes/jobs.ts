@@ -1,9 +1,10 @@
 /**
- * Video jobs over HTTP. POST /v1/jobs (admin token)
+ * Video jobs over HTTP. POST /v1/jobs (admin token, optional Idempotency-Key header)
  *   {source:{bucket,key}, fop:"avthumb/mp4/..."|"hls[/...]", output:{bucket,key}, notifyUrl}
  * → {id}; GET /v1/jobs/{id} → Qiniu prefop-like status JSON built from VideoService.GetJob
  * (code 0 done, 1 waiting, 2 processing, 3 failed).
  */
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatVideoOperation, parseVideoFop } from '../../../fop';
 import { JobState, type Job, type JobSpec } from '../../../generated/mediamesh/video/v1/video';
@@ -50,10 +51,15 @@ export function submitJobRoute(ctx: GatewayContext) {
     if (notifyUrl && !/^https?:\/\/[^\s]+$/.test(notifyUrl)) errors.push('notifyUrl: expected an http(s) URL');
     if (errors.length) throw badRequest(errors.join('; '));
     const video = ctx.upstreams.video;
+    // Every submission carries an idempotency key, so the mesh's retry of a SubmitJob whose video instance died after
+    // recording the job answers that job instead of making a second. The caller's own key (the Idempotency-Key header
+    // of Stripe and the IETF httpapi draft) makes its retries of this POST safe too; without one, a key per request.
+    const header = req.headers['idempotency-key'];
+    const idempotencyKey = typeof header === 'string' && header !== '' ? header : randomUUID();
     const res = await unary(
       video,
       video.submitJob,
-      { spec: { source: { bucket, key }, work, fop: '', output: { bucket: outBucket || bucket, key: outKey }, notifyUrl } },
+      { spec: { source: { bucket, key }, work, fop: '', output: { bucket: outBucket || bucket, key: outKey }, notifyUrl }, idempotencyKey },
       ctx.config.upstreamTimeoutMs,
     );
     return reply.header('cache-control', 'no-store').send({ id: res.id });

@@ -1,5 +1,5 @@
 /**
- * The job methods of VideoService: SubmitJob, GetJob, WatchJob (history, then live
+ * The job methods of VideoService: SubmitJob (idempotent with a key: job-keys.ts), GetJob, WatchJob (history, then live
  * events, ending after the terminal one) and CancelJob (appends Failed("cancelled") under
  * the fence; the worker running it sees the header move and kills its ffmpeg).
  */
@@ -11,6 +11,7 @@ import { streaming, unary, write } from '../../runtime';
 import { badJobSpec, jobNotFound, jobStoreUnavailable, jobsNeedZooKeeper } from '../errors';
 import { failed, foldJob, isTerminal, jobStatusJson, submitted } from './job-events';
 import type { JobStore } from './job-store';
+import { checkIdempotencyKey, createJobOnce, requestFingerprint } from './job-keys';
 import { resolveJobSpec } from './job-spec';
 import { notifyJobEnd } from './notify';
 
@@ -18,14 +19,18 @@ type JobMethods = Pick<VideoServiceServer, 'submitJob' | 'getJob' | 'watchJob' |
 
 const ID_RE = /^j[0-9a-z]{9}[0-9a-f]{8}$/;
 
-/** createJobHandlers serves the job methods over the store; without a store every method is FAILED_PRECONDITION. */
-export function createJobHandlers(
-  store: JobStore | undefined,
-  log: Logger,
-  onSubmitted: () => void,
+export interface JobHandlerOptions {
+  /** Called after a new job was recorded (the worker scans at once). */
+  readonly onSubmitted: () => void;
   /** Resolves once the job store's ZooKeeper session is connected (or gives up after a short wait). */
-  whenConnected: () => Promise<unknown> = async () => undefined,
-): JobMethods {
+  readonly whenConnected?: () => Promise<unknown>;
+  /** How long an idempotency key names its job (MEDIAMESH_VIDEO_JOB_KEY_TTL_MS). */
+  readonly keyTtlMs: number;
+}
+
+/** createJobHandlers serves the job methods over the store; without a store every method is FAILED_PRECONDITION. */
+export function createJobHandlers(store: JobStore | undefined, log: Logger, o: JobHandlerOptions): JobMethods {
+  const { onSubmitted, whenConnected = async () => undefined } = o;
   const need = (): JobStore => {
     if (!store) throw jobsNeedZooKeeper();
     return store;
@@ -48,11 +53,23 @@ export function createJobHandlers(
   return {
     submitJob: unary(log, 'SubmitJob', zkSafe(async (req) => {
       const s = need();
+      const key = req.idempotencyKey ?? '';
+      checkIdempotencyKey(key);
       const id = s.newId();
       const resolved = resolveJobSpec(req.spec, id);
       if (!resolved.ok) throw badJobSpec(resolved.errors);
-      await s.create(id, submitted(resolved.value.spec, captureTraceContext()));
-      log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case });
+      const first = submitted(resolved.value.spec, captureTraceContext());
+      if (!key) {
+        await s.create(id, first);
+      } else {
+        const once = await createJobOnce(s, id, first, { key, request: requestFingerprint(req.spec) }, o.keyTtlMs);
+        if (!once.created) {
+          // A repeat (the mesh's retry after the first answer was lost, or the caller's): nothing new to run.
+          log.info('job submitted again', { event: 'job-resubmitted', job: once.id });
+          return { id: once.id };
+        }
+      }
+      log.info('job submitted', { event: 'job-submitted', job: id, work: resolved.value.work.$case, keyed: key !== '' });
       onSubmitted();
       return { id };
     })),

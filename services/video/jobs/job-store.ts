@@ -4,13 +4,15 @@
  *                      is the fencing token of the current run
  *   jobs/<id>/e-<seq>  persistent sequential; one binary JobEvent each, in log order
  *   leases/<id>        ephemeral; held by the worker running the job (gone when it dies)
+ *   job-keys/<hash>    persistent; one SubmitJob idempotency key and the job it names (job-keys.ts),
+ *                      created in the same multi-op as the job it names
  * Every append is a multi-op [check or setData on jobs/<id> at the version the writer
  * knows, create event]: a worker whose job was taken over or cancelled (the header moved
  * on) cannot append anything, so no job completes twice.
  */
 import { randomBytes } from 'node:crypto';
 import type { JobEvent } from '../../../generated/mediamesh/video/v1/video';
-import { isZkError, type ZkSession } from '../../../mesh/registry';
+import { isZkError, type ZkOp, type ZkSession } from '../../../mesh/registry';
 import { decodeEvent, encodeEvent, isTerminal, newEvent, type JobEventBody } from './job-events';
 
 /** JobHeader is the small summary kept on the job znode (scanning reads only this). */
@@ -25,11 +27,25 @@ export interface Fence {
   readonly version: number;
 }
 
+/** KeyClaim is an idempotency key's node to write with a new job (job-keys.ts). */
+export interface KeyClaim {
+  readonly name: string;
+  readonly data: Buffer;
+  /** The version of a lapsed node of the same key, replaced in the same multi-op (BAD_VERSION if it moved on). */
+  readonly replaces?: number;
+}
+
 /** JobStore is the event log of every job. */
 export interface JobStore {
   newId(): string;
-  /** create writes the job with its Submitted event atomically. */
-  create(id: string, first: JobEventBody): Promise<void>;
+  /** create writes the job with its Submitted event atomically, and the key's node with them (NODE_EXISTS when the key's node exists). */
+  create(id: string, first: JobEventBody, key?: KeyClaim): Promise<void>;
+  /** key reads an idempotency key's node; undefined = none. */
+  key(name: string): Promise<{ data: Buffer; version: number } | undefined>;
+  /** keyNames lists every idempotency key's node. */
+  keyNames(): Promise<string[]>;
+  /** removeKey removes a key's node if it is still at this version (rejects with BAD_VERSION otherwise). */
+  removeKey(name: string, version: number): Promise<void>;
   /** header reads a job's header and its version; undefined = no such job. */
   header(id: string): Promise<{ header: JobHeader; fence: Fence } | undefined>;
   /** setHeader moves the header on (fenced); resolves with the new fence. */
@@ -54,22 +70,33 @@ export interface JobStore {
 export function createJobStore(zk: ZkSession, basePath: string): JobStore {
   const jobsRoot = `${basePath}/jobs`;
   const leasesRoot = `${basePath}/leases`;
+  const keysRoot = `${basePath}/job-keys`;
+  const keyPath = (name: string) => `${keysRoot}/${name}`;
   const jobPath = (id: string) => `${jobsRoot}/${id}`;
   const leasePath = (id: string) => `${leasesRoot}/${id}`;
   const headerBytes = (h: JobHeader) => Buffer.from(JSON.stringify(h));
   let rootsReady: Promise<void> | undefined;
-  const roots = () => (rootsReady ??= Promise.all([zk.mkdirp(jobsRoot), zk.mkdirp(leasesRoot)]).then(() => undefined).catch((err) => ((rootsReady = undefined), Promise.reject(err))));
+  const roots = () => (rootsReady ??= Promise.all([zk.mkdirp(jobsRoot), zk.mkdirp(leasesRoot), zk.mkdirp(keysRoot)]).then(() => undefined).catch((err) => ((rootsReady = undefined), Promise.reject(err))));
 
   return {
     // Time-ordered ids, so a plain sort of the jobs folder is submission order.
     newId: () => `j${Date.now().toString(36).padStart(9, '0')}${randomBytes(4).toString('hex')}`,
-    async create(id, first) {
+    async create(id, first, key) {
       await roots();
+      const claim: ZkOp[] = !key
+        ? []
+        : key.replaces === undefined
+          ? [{ op: 'create', path: keyPath(key.name), data: key.data }]
+          : [{ op: 'remove', path: keyPath(key.name), version: key.replaces }, { op: 'create', path: keyPath(key.name), data: key.data }];
       await zk.multi([
+        ...claim,
         { op: 'create', path: jobPath(id), data: headerBytes({ state: 'submitted' }) },
         { op: 'create', path: `${jobPath(id)}/e-`, data: encodeEvent(newEvent(first)), mode: 'persistent_sequential' },
       ]);
     },
+    key: (name) => zk.getData(keyPath(name)),
+    keyNames: async () => (await zk.getChildren(keysRoot)).sort(),
+    removeKey: (name, version) => zk.remove(keyPath(name), version),
     async header(id) {
       const node = await zk.getData(jobPath(id));
       if (!node) return undefined;

@@ -292,7 +292,19 @@ export interface Job {
 /** SubmitJobRequest submits a job. */
 export interface SubmitJobRequest {
   /** What to do. */
-  spec?: JobSpec | undefined;
+  spec?:
+    | JobSpec
+    | undefined;
+  /**
+   * Makes the submission idempotent (as AWS MediaConvert's ClientRequestToken or Stripe's
+   * Idempotency-Key): one key names one job for 24 hours (the video service's
+   * MEDIAMESH_VIDEO_JOB_KEY_TTL_MS). A SubmitJob with a key already used for the same spec
+   * answers that job's id and starts nothing; with a different spec it fails with
+   * ALREADY_EXISTS naming the key. Any string of 1 to 255 characters; a fresh UUID per
+   * logical submission is the usual choice. Unset or empty: every call makes a new job, and
+   * a call the mesh retries may then make two.
+   */
+  idempotencyKey?: string | undefined;
 }
 
 /** SubmitJobResponse returns its id. */
@@ -2142,13 +2154,16 @@ export const Job: MessageFns<Job> = {
 };
 
 function createBaseSubmitJobRequest(): SubmitJobRequest {
-  return { spec: undefined };
+  return { spec: undefined, idempotencyKey: undefined };
 }
 
 export const SubmitJobRequest: MessageFns<SubmitJobRequest> = {
   encode(message: SubmitJobRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.spec !== undefined) {
       JobSpec.encode(message.spec, writer.uint32(10).fork()).join();
+    }
+    if (message.idempotencyKey !== undefined) {
+      writer.uint32(18).string(message.idempotencyKey);
     }
     return writer;
   },
@@ -2174,6 +2189,14 @@ export const SubmitJobRequest: MessageFns<SubmitJobRequest> = {
             message.spec = JobSpec.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.idempotencyKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2187,13 +2210,23 @@ export const SubmitJobRequest: MessageFns<SubmitJobRequest> = {
   },
 
   fromJSON(object: any): SubmitJobRequest {
-    return { spec: isSet(object.spec) ? JobSpec.fromJSON(object.spec) : undefined };
+    return {
+      spec: isSet(object.spec) ? JobSpec.fromJSON(object.spec) : undefined,
+      idempotencyKey: isSet(object.idempotencyKey)
+        ? globalThis.String(object.idempotencyKey)
+        : isSet(object.idempotency_key)
+        ? globalThis.String(object.idempotency_key)
+        : undefined,
+    };
   },
 
   toJSON(message: SubmitJobRequest): unknown {
     const obj: any = {};
     if (message.spec !== undefined) {
       obj.spec = JobSpec.toJSON(message.spec);
+    }
+    if (message.idempotencyKey !== undefined) {
+      obj.idempotencyKey = message.idempotencyKey;
     }
     return obj;
   },
@@ -2204,6 +2237,7 @@ export const SubmitJobRequest: MessageFns<SubmitJobRequest> = {
   fromPartial<I extends Exact<DeepPartial<SubmitJobRequest>, I>>(object: I): SubmitJobRequest {
     const message = createBaseSubmitJobRequest();
     message.spec = (object.spec !== undefined && object.spec !== null) ? JobSpec.fromPartial(object.spec) : undefined;
+    message.idempotencyKey = object.idempotencyKey ?? undefined;
     return message;
   },
 };
