@@ -169,7 +169,7 @@ async function main(): Promise<void> {
       { name: 'proxyless' as const, base: proxyless.gateway!.url, ...meshProcs(proxyless) },
       { name: 'sidecars' as const, base: sidecars.gateway!.url, ...meshProcs(sidecars) },
     ].map((m) => ({ ...m, phases: { throughput: fresh(), latency: fresh() }, memKb: { Rss: {}, RssAnon: {}, Pss: {} } }));
-    for (const w of await warmUpInTurn(modes.map((m) => ({ name: m.name, url: `${m.base}${THUMBNAIL_PATH}` })), CONNECTIONS)) console.log(describeWarmUp(w));
+    for (const w of await warmUpInTurn(modes.map((m) => ({ name: m.name, url: `${m.base}${THUMBNAIL_PATH}`, load: distinctThumbnails() })), CONNECTIONS)) console.log(describeWarmUp(w));
     const mirrored = [...modes, ...[...modes].reverse()];
     console.log(`sidecar overhead: ${THUMBNAIL_PATH} (distinct widths) via gateway → image → storage, ${rounds} mirrored rounds of ${seconds} s windows per phase`);
     console.log(`throughput phase: ${CONNECTIONS} connections, as fast as each chain answers`);
