@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     if (check.status !== 200 || meta.width !== 200 || meta.height !== 200) throw new Error(`gateway result is not 200×200: ${check.status} ${meta.width}×${meta.height}`);
 
     // Warm both paths until V8 has optimized them (bench/warm-up.ts; also sharp's caches, gRPC channels).
-    const warmed = (await warmUpInTurn([{ name: 'gateway → image → storage', url: viaGateway }, { name: 'sharp direct', url: viaSharp }], 4)).map(describeWarmUp);
+    const warmed = (await warmUpInTurn([{ name: 'gateway → image → storage', url: viaGateway, load: distinctThumbnails() }, { name: 'sharp direct', url: viaSharp }], 4)).map(describeWarmUp);
 
     const imageClient = new ImageServiceClient(image.address, grpc.credentials.createInsecure());
     await grpcLoop(imageClient, 4, 1);

@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     const [off] = sides as [Side];
     for (const chain of chains) await chain.put('demo', 'sample.jpg', jpeg);
     // Until V8 has optimized the request path (and sharp's first decodes, the allocator, V8's heap sizing).
-    const targets = chains.map((chain, i) => ({ name: `chain ${i + 1} (tracing ${sides.find((s) => s.chains.includes(chain))!.name})`, url: `${chain.base}${THUMBNAIL_PATH}` }));
+    const targets = chains.map((chain, i) => ({ name: `chain ${i + 1} (tracing ${sides.find((s) => s.chains.includes(chain))!.name})`, url: `${chain.base}${THUMBNAIL_PATH}`, load: distinctThumbnails() }));
     for (const w of await warmUpInTurn(targets, CONNECTIONS)) console.log(describeWarmUp(w));
     console.log(
       `tracing overhead, Node ${process.version}: ${THUMBNAIL_PATH} of a ${SOURCE.width}×${SOURCE.height} JPEG via gateway → image → storage, ${CONNECTIONS} connections, ${chainsPerSide} chains per side, ${rounds} mirrored rounds of ${seconds} s windows`,

@@ -16,13 +16,22 @@
  * processes half-way through their warm-up.
  *
  * The default (BENCH_WARM_UP_REQUESTS, 15,000) covers that curve with a margin; the helper prints
- * the first and last windows so that a run shows whether it levelled out.
+ * the first and last windows so that a run shows whether it levelled out. A target warms with the load
+ * it is measured with: a chain measured with distinct URLs warms with them too, since the gateway joins
+ * identical requests in flight and one repeated URL would warm the gateway, not the services behind it.
  */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<{ requests: { total: number }; non2xx: number; errors: number }>;
 
 /** WARM_UP_WINDOW_S: the warm-up loads in windows of this many seconds, to show its curve. */
 const WARM_UP_WINDOW_S = 5;
+
+/** WarmUpTarget is an endpoint to warm and, as `load`, autocannon options of its own (e.g. distinctThumbnails()). */
+export interface WarmUpTarget {
+  readonly name: string;
+  readonly url: string;
+  readonly load?: Record<string, unknown>;
+}
 
 export interface WarmUpOptions {
   /** Requests each target must have answered (default BENCH_WARM_UP_REQUESTS). */
@@ -53,7 +62,7 @@ export interface WarmUp {
  * reducer collects an idle heap), so no target waits longer than the others' windows.
  */
 export async function warmUpInTurn(
-  targets: readonly { name: string; url: string }[],
+  targets: readonly WarmUpTarget[],
   connections: number,
   { requests = warmUpRequests(), windowS = WARM_UP_WINDOW_S }: WarmUpOptions = {},
 ): Promise<WarmUp[]> {
@@ -61,7 +70,7 @@ export async function warmUpInTurn(
   const unfinished = (t: (typeof state)[number]) => t.requests < requests || t.seconds === 0;
   while (state.some(unfinished))
     for (const t of state.filter(unfinished)) {
-      const r = await autocannon({ url: t.url, connections, duration: windowS, pipelining: 1 });
+      const r = await autocannon({ url: t.url, connections, duration: windowS, pipelining: 1, ...t.load });
       if (r.non2xx || r.errors) throw new Error(`warm-up of ${t.name}: ${r.non2xx} non-2xx answers and ${r.errors} errors`);
       if (r.requests.total === 0) throw new Error(`warm-up of ${t.name}: no request answered in ${windowS} s`);
       t.requests += r.requests.total;
