@@ -3,7 +3,7 @@
  * on a 2725×2225 photo) (a) as direct sharp calls in this process and (b) through the gRPC
  * ImageService on 127.0.0.1 (inline source, a child process), at concurrency 1 and 4.
  * Prints ops/s, p50/p99 latency, the ratio b/a and peak RSS. Run after a build:
- *   node dist/bench/image-throughput.js [requests-per-run]
+ *   npx node dist/bench/image-throughput.js [requests-per-run]
  */
 import * as grpc from '@grpc/grpc-js';
 import { existsSync, readFileSync } from 'node:fs';

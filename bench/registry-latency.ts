@@ -4,7 +4,7 @@
  *  - register → a plain grpc-js client on zk:///<service> sends it a call;
  *  - deregister → the last call that still reached it.
  * 100 trials each, p50/p99, side by side with the 100 ms target. Run after a build:
- *   node dist/bench/registry-latency.js [trials]
+ *   npx node dist/bench/registry-latency.js [trials]
  */
 import * as grpc from '@grpc/grpc-js';
 import { createRegistry, registerZkResolver, type ServiceInstance } from '../mesh/registry';

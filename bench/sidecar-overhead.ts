@@ -24,7 +24,7 @@
  * per proxy traversal, each Envoy's RSS < 40 MB, p90 added per hop < 1 ms.
  * The sidecars run as the launcher tunes them (launcher/envoy.ts, mesh/envoy/bootstrap.ts): one worker
  * thread (--concurrency 1), no access log, stats limited to what operators read (STATS_KEPT).
- * Run: npm run build && node dist/bench/sidecar-overhead.js [seconds per window, default 5] [rounds, default 5]
+ * Run: npm run build && npx node dist/bench/sidecar-overhead.js [seconds per window, default 5] [rounds, default 5]
  * Warm-up: BENCH_WARM_UP_REQUESTS per chain (default 15,000).
  */
 import * as fs from 'node:fs';

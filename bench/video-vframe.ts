@@ -6,7 +6,7 @@
  *    run directly. Ratio = direct / service (1.0 = no overhead; target >= 0.9).
  *  - transcode speed as a realtime factor: Transcode of 20 s to 640x360 mp4 vs the same
  *    ffmpeg arguments run directly.
- * Run: npm run build && node dist/bench/video-vframe.js   (VIDEO_BENCH_ROUNDS=5 by default)
+ * Run: npm run build && npx node dist/bench/video-vframe.js   (VIDEO_BENCH_ROUNDS=5 by default)
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';

@@ -2,7 +2,7 @@
  * Benchmark (3): per-call cost of an xds:/// channel vs a direct channel to the same
  * backend, measured side by side in alternating rounds (same process, same backend):
  * wall time and client CPU per sequential unary call, and the xds/direct ratio.
- * Run: node dist/bench/xds-call-cost.js [calls per round=2000] [rounds=4]
+ * Run: npx node dist/bench/xds-call-cost.js [calls per round=2000] [rounds=4]
  */
 import * as grpc from '@grpc/grpc-js';
 import { createXdsBootstrap } from '../mesh/client/bootstrap';

@@ -2,7 +2,7 @@
  * Benchmark (1): convergence. An instance registered in ZooKeeper → a proxyless client
  * (grpc-js-xds, xds:///bench) sends it traffic. 100 trials against real ZooKeeper and the
  * control plane (in-process, same code as the process); p50/p99 (target p99 < 250 ms).
- * Run: node dist/bench/xds-convergence.js [trials=100]
+ * Run: npx node dist/bench/xds-convergence.js [trials=100]
  */
 import { createXdsBootstrap } from '../mesh/client/bootstrap';
 import { startControlPlaneServer } from '../mesh/control-plane/server';

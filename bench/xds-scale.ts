@@ -4,7 +4,7 @@
  * to every listener, route, cluster and endpoint resource. Measures: time to build a full
  * snapshot, time from a full update (every endpoint changes) to all 50 clients holding it,
  * and the control plane's RSS. Targets: push < 1 s, RSS < 500 MB.
- * Run: node dist/bench/xds-scale.js [services=1000] [instances=10] [clients=50]
+ * Run: npx node dist/bench/xds-scale.js [services=1000] [instances=10] [clients=50]
  */
 import { fork } from 'node:child_process';
 import * as grpc from '@grpc/grpc-js';
