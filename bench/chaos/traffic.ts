@@ -131,7 +131,8 @@ export function startTraffic(opts: TrafficOptions): Traffic {
         // Each at its time from t0 (no drift); one that is late goes at once, as its caller would,
         // and is timed from when it was due (no coordinated omission, even of this process's own lag).
         const due = t0 + (n * 1000) / perSecond;
-        if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()));
+        const wait = due - Date.now(); // read once: a second read a millisecond later could be negative (TimeoutNegativeWarning)
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         sent.push(byKind[mix[n % mix.length]](Math.round(due)));
       }
       paused = undefined;
